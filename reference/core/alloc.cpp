@@ -1,0 +1,81 @@
+// Failure injection.  Disarmed (the normal case), an attempt costs one
+// relaxed load and a thread-local increment, so the mbuf fast path stays
+// fast; armed, a global countdown decides which attempt fails, so "the Nth
+// attempt from now" is exact for a single-threaded test.
+#include "core/alloc.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+namespace nke::ref {
+namespace {
+
+std::atomic<bool> g_armed{false};
+std::atomic<int64_t> g_countdown{0};  // attempts left before the failing one
+std::atomic<bool> g_persistent{false};
+std::atomic<uint64_t> g_failures{0};
+
+// Attempt counts: per thread while the thread lives, folded into
+// g_retired when it exits.
+struct ThreadAttempts;
+std::mutex g_threads_mu;
+std::vector<ThreadAttempts *> &threads() {
+    static std::vector<ThreadAttempts *> v;
+    return v;
+}
+uint64_t g_retired = 0;  // guarded by g_threads_mu
+
+struct ThreadAttempts {
+    std::atomic<uint64_t> n{0};
+    ThreadAttempts() {
+        std::lock_guard lk(g_threads_mu);
+        threads().push_back(this);
+    }
+    ~ThreadAttempts() {
+        std::lock_guard lk(g_threads_mu);
+        g_retired += n.load(std::memory_order_relaxed);
+        auto &v = threads();
+        std::erase(v, this);
+    }
+};
+
+ThreadAttempts &mine() {
+    thread_local ThreadAttempts t;
+    return t;
+}
+
+}  // namespace
+
+bool alloc_permitted() noexcept {
+    auto &t = mine();
+    t.n.store(t.n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (!g_armed.load(std::memory_order_relaxed)) return true;
+    const int64_t left = g_countdown.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    const bool fail = left == 0 || (left < 0 && g_persistent.load(std::memory_order_relaxed));
+    if (!fail) return true;
+    g_failures.fetch_add(1, std::memory_order_relaxed);
+    return false;
+}
+
+int set_alloc_failure(uint64_t nth, bool persistent) noexcept {
+    if (nth > static_cast<uint64_t>(INT64_MAX)) return EINVAL;
+    g_armed.store(false, std::memory_order_release);
+    g_countdown.store(static_cast<int64_t>(nth), std::memory_order_release);
+    g_persistent.store(persistent, std::memory_order_release);
+    g_armed.store(nth != 0, std::memory_order_release);
+    return 0;
+}
+
+uint64_t alloc_attempts() noexcept {
+    std::lock_guard lk(g_threads_mu);
+    uint64_t sum = g_retired;
+    for (auto *t : threads()) sum += t->n.load(std::memory_order_relaxed);
+    return sum;
+}
+
+uint64_t alloc_failures() noexcept { return g_failures.load(std::memory_order_relaxed); }
+
+}  // namespace nke::ref
