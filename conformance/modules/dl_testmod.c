@@ -88,4 +88,10 @@ static kern_return_t dl_testmod_stop(struct kmod_info *ki, void *data) {
     }
 }
 
+#if defined(DL_TESTMOD_B)
+KMOD_EXPLICIT_DECL(org.opennke.test.dl_testmod_b, "1.0", dl_testmod_start, dl_testmod_stop);
+#elif defined(DL_TESTMOD_C)
+KMOD_EXPLICIT_DECL(org.opennke.test.dl_testmod_c, "1.0", dl_testmod_start, dl_testmod_stop);
+#else
 KMOD_EXPLICIT_DECL(org.opennke.test.dl_testmod, "1.0", dl_testmod_start, dl_testmod_stop);
+#endif

@@ -37,7 +37,9 @@ NKE_TEST(DlilConc, TwoDriversInjectWhileFiltersChurn, "DLIL-CONC-001", "DLIL-CON
     auto driver = [&] {
         for (int k = 0; k < kPerThread; ++k) {
             struct mbuf *m = eth_frame(kOurMac, kTypeA);
-            if (m) EXPECT_EQ(dlil_input(&d.ifp, m, m), 0);
+            if (m) {
+                EXPECT_EQ(dlil_input(&d.ifp, m, m), 0);
+            }
         }
     };
     std::thread t1(driver), t2(driver);

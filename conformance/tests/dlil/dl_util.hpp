@@ -204,8 +204,8 @@ struct Proto {
         TAILQ_INIT(&reg.demux_desc_head);
         reg.interface_family = APPLE_IF_FAM_ETHERNET;
         reg.protocol_family = pf;
-        reg.input = [](struct mbuf *m, char *frame, ifnet *, unsigned long tag, int sync_ok) -> int {
-            Proto *p = lookup(tag);
+        reg.input = [](struct mbuf *m, char *frame, ifnet *, unsigned long dl_tag, int sync_ok) -> int {
+            Proto *p = lookup(dl_tag);
             note(p->name + ":input");
             std::lock_guard lk(p->mu);
             p->inputs.fetch_add(1);
@@ -440,12 +440,12 @@ struct CustomFamily {
                 return demux_rc;
             };
             if (no_demux) ifp->if_demux = nullptr;
-            if (no_framer) ifp->if_framer = nullptr;
             ifp->if_framer = [](ifnet *, struct mbuf **, const nke_sockaddr *, const char *,
                                 const char *) -> int {
                 note("fam:framer");
                 return 0;
             };
+            if (no_framer) ifp->if_framer = nullptr;
             return 0;
         };
         r.del_if = [](ifnet *) -> int {

@@ -6,9 +6,9 @@
 using namespace dltest;
 
 namespace {
-int load(dl_mod_args &a) {
+int load(dl_mod_args &a, const char *module = "dl_testmod") {
     int id = 0;
-    const int rc = kmod_load(nke::test::module_path("dl_testmod").c_str(), &a, &id);
+    const int rc = kmod_load(nke::test::module_path(module).c_str(), &a, &id);
     return rc == 0 ? id : -rc;
 }
 }  // namespace
@@ -79,13 +79,13 @@ NKE_TEST(DlilMod, UnloadReapsLeftovers, "DLIL-MOD-003") {
     drv.mode = DL_MOD_DRIVER;
     drv.unit = next_unit();
     drv.leave_attached = 1;
-    const int did = load(drv);
+    const int did = load(drv, "dl_testmod_b");
     ASSERT_GT(did, 0);
     dl_mod_args fam{};
     fam.mode = DL_MOD_FAMILY;
     fam.family = next_family();
     fam.leave_attached = 1;
-    const int mid = load(fam);
+    const int mid = load(fam, "dl_testmod_c");
     ASSERT_GT(mid, 0);
     const auto before = nke::test::counters();
     ASSERT_EQ(kmod_unload(fid, &f), 0);
