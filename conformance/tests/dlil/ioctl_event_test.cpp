@@ -138,7 +138,7 @@ NKE_TEST(DlilIoctl, ArgumentErrors, "DLIL-IOCTL-005") {
 
 // --- events ------------------------------------------------------------------------
 
-NKE_TEST(DlilEvent, CallOrderThenRepost, "DLIL-EVENT-001", "DLIL-ORDER-005", "DLIL-ORDER-006") {
+NKE_TEST(DlilEvent, CallOrderThenRepost, "DLIL-EVENT-001", "DLIL-ORDER-005") {
     Rig r;
     Proto q("q", kPfB);
     q.reg.event = [](kern_event_msg *, unsigned long tag) -> int {

@@ -137,7 +137,7 @@ NKE_TEST(DlilProto, AddProtoErrorChangesNothing, "DLIL-PROTO-008") {
     EXPECT_EQ(p.attach(d), 0);
 }
 
-NKE_TEST(DlilProto, OffersFollowAttachOrder, "DLIL-PROTO-010", "DLIL-ORDER-006") {
+NKE_TEST(DlilProto, OffersFollowAttachOrder, "DLIL-PROTO-010") {
     Driver d("tst");
     ASSERT_EQ(d.attach(), 0);
     Proto a("a", kPfA), b("b", kPfB), c("c", kPfC);
