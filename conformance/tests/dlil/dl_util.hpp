@@ -189,7 +189,7 @@ struct Proto {
     std::vector<std::vector<uint8_t>> desc_bytes;
     std::mutex mu;
     std::vector<struct mbuf *> got;  // frames it owns
-    std::vector<std::vector<uint8_t>> frames_seen;  // link headers it saw (first 14 bytes)
+    std::vector<std::vector<uint8_t>> frames_seen;  // link headers it saw (if_hdrlen bytes)
     int input_rc = 0;
     int offer_rc = ENOENT;
     int event_rc = 0;
@@ -204,13 +204,13 @@ struct Proto {
         TAILQ_INIT(&reg.demux_desc_head);
         reg.interface_family = APPLE_IF_FAM_ETHERNET;
         reg.protocol_family = pf;
-        reg.input = [](struct mbuf *m, char *frame, ifnet *, unsigned long dl_tag, int sync_ok) -> int {
+        reg.input = [](struct mbuf *m, char *frame, ifnet *ifp, unsigned long dl_tag, int sync_ok) -> int {
             Proto *p = lookup(dl_tag);
             note(p->name + ":input");
             std::lock_guard lk(p->mu);
             p->inputs.fetch_add(1);
             p->last_sync_ok = sync_ok;
-            if (frame) p->frames_seen.emplace_back(frame, frame + 14);
+            if (frame) p->frames_seen.emplace_back(frame, frame + ifp->if_hdrlen);
             else p->frames_seen.emplace_back();
             if (p->input_rc == 0 || p->input_rc == EJUSTRETURN) p->got.push_back(m);
             return p->input_rc;
