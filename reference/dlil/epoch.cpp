@@ -42,9 +42,13 @@ Slot *claim_slot() noexcept {
     for (size_t i = 0; i < kSlots; ++i) {
         bool expected = false;
         if (g_slots[i].used.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
-            size_t high = g_high.load(std::memory_order_relaxed);
+            // seq_cst, like the slot store that follows: a reclaimer whose
+            // scan misses this slot read g_high before this update in the
+            // single total order, so everything it unlinked before was
+            // published before our first snapshot load, which cannot see it.
+            size_t high = g_high.load(std::memory_order_seq_cst);
             while (high < i + 1 &&
-                   !g_high.compare_exchange_weak(high, i + 1, std::memory_order_acq_rel)) {
+                   !g_high.compare_exchange_weak(high, i + 1, std::memory_order_seq_cst)) {
             }
             return &g_slots[i];
         }
@@ -56,7 +60,7 @@ Slot *claim_slot() noexcept {
 uint64_t min_active() noexcept {
     if (g_overflow.load(std::memory_order_seq_cst) != 0) return 0;
     uint64_t min = UINT64_MAX;
-    const size_t high = g_high.load(std::memory_order_acquire);
+    const size_t high = g_high.load(std::memory_order_seq_cst);  // see claim_slot
     for (size_t i = 0; i < high; ++i) {
         const uint64_t e = g_slots[i].epoch.load(std::memory_order_seq_cst);
         if (e != 0 && e < min) min = e;
