@@ -27,6 +27,7 @@ std::atomic<uint64_t> g_epoch{1};
 std::mutex g_retire_mu;
 Retired *g_retired = nullptr;  // guarded by g_retire_mu
 std::atomic<uint64_t> g_pending{0};
+std::atomic<uint64_t> g_finishing{0};  // taken off the queue, finish() not yet returned
 
 struct ThreadState {
     Slot *slot = nullptr;
@@ -68,6 +69,9 @@ uint64_t min_active() noexcept {
     return min;
 }
 
+// True if something retired at or before `epoch` still waits.
+bool pending_upto(uint64_t epoch) noexcept;
+
 }  // namespace
 
 ReadSection::ReadSection() noexcept {
@@ -104,6 +108,16 @@ void retire(Retired *r) noexcept {
     g_pending.fetch_add(1, std::memory_order_release);
 }
 
+namespace {
+bool pending_upto(uint64_t epoch) noexcept {
+    std::lock_guard lk(g_retire_mu);
+    for (const Retired *r = g_retired; r; r = r->retire_next_) {
+        if (r->retire_epoch_ <= epoch) return true;
+    }
+    return false;
+}
+}  // namespace
+
 void reclaim() noexcept {
     if (g_pending.load(std::memory_order_acquire) == 0) return;
     // Readers on this thread count too (a reclaim from inside a section).
@@ -123,6 +137,7 @@ void reclaim() noexcept {
                 // filter_detach before its interface's if_free).
                 r->retire_next_ = due;
                 due = r;
+                g_finishing.fetch_add(1, std::memory_order_acq_rel);
                 g_pending.fetch_sub(1, std::memory_order_acq_rel);
             } else {
                 pp = &r->retire_next_;
@@ -133,6 +148,7 @@ void reclaim() noexcept {
     while (ordered) {
         Retired *next = ordered->retire_next_;
         ordered->finish();  // may free ordered
+        g_finishing.fetch_sub(1, std::memory_order_acq_rel);
         ordered = next;
     }
 }
@@ -148,11 +164,20 @@ void quiesce() noexcept {
         return;
     }
     const uint64_t target = g_epoch.load(std::memory_order_seq_cst);
-    for (unsigned spins = 0; min_active() < target; ++spins) {
+    // A reader that entered just after the retirement may carry an older
+    // epoch than the one it saw published (it loaded g_epoch first): it
+    // cannot reach the retired objects, but reclaim() cannot tell, so wait
+    // for it too until everything retired before this call has finished.
+    for (unsigned spins = 0;; ++spins) {
+        if (min_active() >= target) {
+            reclaim();
+            // Done when nothing retired before this call waits, and no
+            // other thread is still inside a finish() it took over.
+            if (!pending_upto(target) && g_finishing.load(std::memory_order_acquire) == 0) return;
+        }
         if (spins < 64) std::this_thread::yield();
         else std::this_thread::sleep_for(std::chrono::microseconds(50));
     }
-    reclaim();
 }
 
 }  // namespace nke::ref::dlil

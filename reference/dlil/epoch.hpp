@@ -32,9 +32,7 @@ public:
     virtual void finish() noexcept = 0;
     virtual ~Retired() = default;
 
-private:
-    friend void retire(Retired *) noexcept;
-    friend void reclaim() noexcept;
+    // Bookkeeping of epoch.cpp; nothing else touches these.
     Retired *retire_next_ = nullptr;
     uint64_t retire_epoch_ = 0;
 };
