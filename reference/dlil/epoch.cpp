@@ -2,6 +2,10 @@
 
 #include "core/callback.hpp"
 
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -37,7 +41,7 @@ struct ThreadState {
         if (slot) slot->used.store(false, std::memory_order_release);
     }
 };
-thread_local ThreadState t_state;
+[[gnu::tls_model("initial-exec")]] thread_local ThreadState t_state;
 
 Slot *claim_slot() noexcept {
     for (size_t i = 0; i < kSlots; ++i) {
@@ -57,8 +61,41 @@ Slot *claim_slot() noexcept {
     return nullptr;
 }
 
+// Readers announce themselves with a plain store when the kernel offers
+// membarrier(2): a writer then forces a full barrier on every running thread
+// of the process before it scans the slots, which orders each reader's slot
+// store before its snapshot loads exactly as a seq_cst store would (the
+// liburcu "membarrier" scheme).  The reader's fast path then has no locked
+// instruction.  TSan does not model membarrier, so its builds keep the
+// seq_cst store.
+#if defined(__SANITIZE_THREAD__)
+#define NKE_DLIL_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define NKE_DLIL_TSAN 1
+#endif
+#endif
+
+bool membarrier_available() noexcept {
+#ifdef NKE_DLIL_TSAN
+    return false;
+#else
+    const long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+    if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) return false;
+    return syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+#endif
+}
+
+const bool g_membarrier = membarrier_available();
+
+void heavy_barrier() noexcept {
+    if (!g_membarrier || syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+}
+
 // Oldest epoch still held by a reader on another thread; UINT64_MAX if none.
 uint64_t min_active() noexcept {
+    heavy_barrier();
     if (g_overflow.load(std::memory_order_seq_cst) != 0) return 0;
     uint64_t min = UINT64_MAX;
     const size_t high = g_high.load(std::memory_order_seq_cst);  // see claim_slot
@@ -84,8 +121,17 @@ ReadSection::ReadSection() noexcept {
     // The store must be ordered before the snapshot loads that follow it
     // (they are seq_cst too): then a writer either sees this reader or the
     // reader sees the writer's new snapshot.
-    if (t.slot) t.slot->epoch.store(g_epoch.load(std::memory_order_relaxed), std::memory_order_seq_cst);
-    else g_overflow.fetch_add(1, std::memory_order_seq_cst);
+    if (t.slot) {
+        const uint64_t e = g_epoch.load(std::memory_order_relaxed);
+        if (g_membarrier) {
+            t.slot->epoch.store(e, std::memory_order_relaxed);
+            std::atomic_signal_fence(std::memory_order_seq_cst);  // see heavy_barrier
+        } else {
+            t.slot->epoch.store(e, std::memory_order_seq_cst);
+        }
+    } else {
+        g_overflow.fetch_add(1, std::memory_order_seq_cst);
+    }
 }
 
 ReadSection::~ReadSection() {
