@@ -32,12 +32,14 @@ inline struct mbuf *raw_get(int type) noexcept {
 
 bool type_valid(int type) noexcept { return type > MT_FREE && type < MT_MAX; }
 
+// m_get: a fresh plain mbuf (MBUF-ALLOC-001).
 struct mbuf *get(int /*how*/, int type) noexcept {
     struct mbuf *m = raw_get(type);
     if (m != nullptr) m->m_data = m->m_dat;
     return m;
 }
 
+// m_gethdr: a fresh packet-header mbuf, header zeroed (MBUF-ALLOC-002).
 struct mbuf *gethdr(int /*how*/, int type) noexcept {
     struct mbuf *m = raw_get(type);
     if (m == nullptr) return nullptr;
@@ -49,12 +51,15 @@ struct mbuf *gethdr(int /*how*/, int type) noexcept {
     return m;
 }
 
+// m_getclr: m_get with the MLEN data bytes zeroed (MBUF-ALLOC-006).
 struct mbuf *getclr(int how, int type) noexcept {
     struct mbuf *m = get(how, type);
     if (m != nullptr) std::memset(m->m_dat, 0, MLEN);
     return m;
 }
 
+// m_getpacket: a packet-header mbuf with a cluster, or nothing
+// (MBUF-ALLOC-007).
 struct mbuf *getpacket() noexcept {
     struct mbuf *m = gethdr(M_DONTWAIT, MT_DATA);
     if (m == nullptr) return nullptr;
@@ -98,6 +103,8 @@ void free_chain(struct mbuf *m) noexcept {
     while (m != nullptr) m = free_inline(m);
 }
 
+// m_freem_list: free every packet of an m_nextpkt queue; the number freed
+// (MBUF-FREE-009/010).
 int free_packets(struct mbuf *m) noexcept {
     int packets = 0;
     while (m != nullptr) {
