@@ -12,7 +12,7 @@ void expect_refused(int fd, const sockaddr_ctl &a, socklen_t len, int err, const
     const auto before = counters();
     const int connects = c.rec.connects;
     EXPECT_SYS_ERRNO(connect_ctl(fd, a, len), err);
-    Fixture::expect_unchanged(before, what);
+    expect_no_change(before, what);
     EXPECT_EQ(c.rec.connects, connects) << what << ": ctl_connect must not run";
     EXPECT_SYS_ERRNO(nke_send(fd, "x", 1, 0), ENOTCONN);
 }
@@ -228,7 +228,7 @@ NKE_TEST(CtlConnect, CallbackErrorRefusesAndChangesNothing, "CTL-CONNECT-013") {
     const int rcv = sockopt_int(fd.get(), SOL_SOCKET, SO_RCVBUF);
     const auto before = counters();
     EXPECT_SYS_ERRNO(connect_ctl(fd.get(), c.addr()), EACCES);
-    Fixture::expect_unchanged(before, "a refused ctl_connect");
+    expect_no_change(before, "a refused ctl_connect");
     EXPECT_EQ(c.rec.connects, 1);
     EXPECT_EQ(c.rec.disconnects, 0) << "no ctl_disconnect for a failed connect";
     EXPECT_EQ(sockopt_int(fd.get(), SOL_SOCKET, SO_SNDBUF), snd) << "buffer limits restored";
@@ -248,7 +248,7 @@ NKE_TEST(CtlConnect, NegativeCallbackResultIsEconnrefused, "CTL-CONNECT-013") {
         c.rec.connect_rc = rc;
         const auto before = counters();
         EXPECT_SYS_ERRNO(connect_ctl(fd.get(), c.addr()), ECONNREFUSED);
-        Fixture::expect_unchanged(before, "a negative ctl_connect result");
+        expect_no_change(before, "a negative ctl_connect result");
     }
     EXPECT_EQ(c.rec.disconnects, 0);
 }
@@ -306,7 +306,7 @@ NKE_TEST(CtlConnect, GreetingOfARefusedConnectIsDiscarded, "CTL-CONNECT-015") {
     EXPECT_SYS_ERRNO(connect_ctl(fd.get(), c.addr()), EPERM);
     EXPECT_EQ(rc_data, 0);
     EXPECT_EQ(rc_mbuf, 0);
-    Fixture::expect_unchanged(before, "a refused connect with a greeting");   // mbufs freed
+    expect_no_change(before, "a refused connect with a greeting");   // mbufs freed
     c.rec.connect_rc = 0;
     c.rec.in_connect = nullptr;
     ASSERT_EQ(connect_ctl(fd.get(), c.addr()), 0) << std::strerror(errno);
@@ -321,7 +321,7 @@ NKE_TEST(CtlConnect, ConnectedSocketIsEisconn, "CTL-CONNECT-016") {
     const auto before = counters();
     EXPECT_SYS_ERRNO(connect_ctl(fd.get(), b.addr()), EISCONN);
     EXPECT_SYS_ERRNO(connect_ctl(fd.get(), a.addr()), EISCONN);
-    Fixture::expect_unchanged(before, "connect on a connected socket");
+    expect_no_change(before, "connect on a connected socket");
     EXPECT_EQ(a.rec.connects, 1);
     EXPECT_EQ(b.rec.connects, 0);
     EXPECT_EQ(nke_send(fd.get(), "a", 1, 0), 1);

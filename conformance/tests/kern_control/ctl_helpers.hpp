@@ -3,6 +3,8 @@
 // addresses.  ABI only.
 #pragma once
 
+#include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/uio.h>
 
 #include <atomic>
@@ -41,7 +43,9 @@ inline int control_socket() { return nke_socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_
 // The bytes of an mbuf chain.
 inline std::string chain_bytes(struct mbuf *m) {
     std::string s;
-    for (; m; m = m->m_next) s.append(mtod(m, const char *), static_cast<size_t>(m->m_len));
+    for (; m; m = m->m_next) {
+        s.append(m->m_data, static_cast<size_t>(m->m_len));
+    }
     return s;
 }
 
@@ -189,7 +193,9 @@ public:
         EXPECT_EQ(rc_, 0) << "ctl_register";
     }
     ~TestController() {
-        if (rc_ == 0 && ref_) EXPECT_EQ(ctl_deregister(ref_), 0) << "cleanup ctl_deregister";
+        if (rc_ == 0 && ref_) {
+            EXPECT_EQ(ctl_deregister(ref_), 0) << "cleanup ctl_deregister";
+        }
     }
     TestController(const TestController &) = delete;
     TestController &operator=(const TestController &) = delete;

@@ -50,7 +50,7 @@ NKE_TEST(CtlDomain, ControlProtocolIsDatagramOnly, "CTL-DOMAIN-004") {
     const auto before = counters();
     EXPECT_SYS_ERRNO(nke_socket(PF_SYSTEM, SOCK_STREAM, SYSPROTO_CONTROL), EPROTONOSUPPORT);
     EXPECT_SYS_ERRNO(nke_socket(PF_SYSTEM, SOCK_RAW, SYSPROTO_CONTROL), EPROTONOSUPPORT);
-    Fixture::expect_unchanged(before, "socket() with a wrong type");
+    expect_no_change(before, "socket() with a wrong type");
 }
 
 NKE_TEST(CtlDomain, ProtocolZeroSelectsByType, "CTL-DOMAIN-005") {

@@ -259,11 +259,11 @@ NKE_TEST(CtlEnqueue, MalformedChainIsEinval, "CTL-ENQ-015") {
     auto check = [&](struct mbuf *m, const char *what) {
         const auto before = counters();
         EXPECT_EQ(ctl_enqueuembuf(c.ref(), m, 0), EINVAL) << what;
-        Fixture::expect_unchanged(before, what);
+        expect_no_change(before, what);
         m_freem(m);   // the caller still owns it
     };
     struct mbuf *plain = m_get(M_DONTWAIT, MT_DATA);
-    std::memcpy(mtod(plain, char *), "abc", 3);
+    std::memcpy(plain->m_data, "abc", 3);
     plain->m_len = 3;
     check(plain, "no M_PKTHDR");
     struct mbuf *wrong = make_chain("abcdef");
@@ -278,7 +278,7 @@ NKE_TEST(CtlEnqueue, MalformedChainIsEinval, "CTL-ENQ-015") {
     {
         const auto before = counters();
         EXPECT_EQ(ctl_enqueuembuf(c.ref(), list, 0), EINVAL) << "a list of packets";
-        Fixture::expect_unchanged(before, "a list of packets");
+        expect_no_change(before, "a list of packets");
         struct mbuf *second = list->m_nextpkt;
         list->m_nextpkt = nullptr;
         m_freem(second);

@@ -31,7 +31,8 @@ NKE_TEST(CtlIoctl, OtherCommandsAreEopnotsupp, "CTL-IOCTL-002") {
     const auto before = counters();
     unsigned char buf[64] = {};
     for (unsigned long cmd : {SIOCGKEVID, SIOCSKEVFILT, SIOCGKEVFILT, 0x40044e02UL, 0x20004e00UL}) {
-        EXPECT_SYS_ERRNO(nke_ioctl(fd.get(), cmd, buf), EOPNOTSUPP) << std::hex << cmd;
+        SCOPED_TRACE(cmd);
+        EXPECT_SYS_ERRNO(nke_ioctl(fd.get(), cmd, buf), EOPNOTSUPP);
     }
     expect_unchanged(before, "unsupported ioctls");
     EXPECT_EQ(ENOTSUP, EOPNOTSUPP);

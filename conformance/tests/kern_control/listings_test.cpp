@@ -101,6 +101,9 @@ error = ctl_register(&ep_ctl, &gEPState, &gEPState.ctlHandle);
 return error;
 }
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+
 // Listing 1-2, in a function that declares what the fragment assumes
 // (`fd`, `result`), returning the descriptor for the test to inspect.
 int listing_1_2(int *result_out) {

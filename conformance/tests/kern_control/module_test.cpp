@@ -6,6 +6,11 @@ using namespace nke::test;
 
 namespace {
 
+bool module_loaded(int id) {
+    kmod_stat st{};
+    return kmod_get_stat(id, &st) == 0;
+}
+
 struct ModuleFixture {
     ctl_module_probe probe{};
     int id = 0;
@@ -17,7 +22,9 @@ struct ModuleFixture {
     }
     ~ModuleFixture() {
         kmod_stat st{};
-        if (rc == 0 && kmod_get_stat(id, &st) == 0) EXPECT_EQ(kmod_unload(id, &probe), 0);
+        if (rc == 0 && kmod_get_stat(id, &st) == 0) {
+            EXPECT_EQ(kmod_unload(id, &probe), 0);
+        }
     }
 };
 
@@ -34,7 +41,7 @@ NKE_TEST(CtlModule, UnloadIsRefusedWhileAClientIsConnected, "CTL-MOD-001", "KMOD
     EXPECT_EQ(st.reference_count, 1) << "the connected client";
     const auto before = counters();
     EXPECT_EQ(kmod_unload(m.id, &m.probe), EBUSY);
-    Fixture::expect_unchanged(before, "a refused unload");
+    expect_no_change(before, "a refused unload");
     EXPECT_EQ(m.probe.stop_calls, 0) << "stop must not run while a client is connected";
     EXPECT_TRUE(module_loaded(m.id));
     // The controller and its client are unaffected.
@@ -95,7 +102,7 @@ NKE_TEST(CtlModule, FailedStartLeavesNoController, "CTL-MOD-003") {
     int id = 0;
     EXPECT_NE(kmod_load(module_path("ctl_module").c_str(), &probe, &id), 0);
     EXPECT_EQ(probe.register_rc, 0) << "start registered, then failed";
-    Fixture::expect_unchanged(before, "a failed start");
+    expect_no_change(before, "a failed start");
     Fd fd(control_socket());
     EXPECT_SYS_ERRNO(connect_ctl(fd.get(), ctl_addr(probe.id)), EADDRNOTAVAIL);
 }

@@ -29,7 +29,7 @@ NKE_TEST(CtlOptions, OtherLevelsAreEinval, "CTL-OPT-002") {
     ASSERT_EQ(c.rc(), 0);
     Fd unconnected(control_socket());
     Fd fd = connected_client(c);
-    for (int level : {0, 1, SYSPROTO_EVENT, 3, IPPROTO_TCP, -5}) {
+    for (int level : {0, 1, SYSPROTO_EVENT, 3, int{IPPROTO_TCP}, -5}) {
         for (int s : {unconnected.get(), fd.get()}) {
             int v = 1;
             socklen_t len = sizeof v;

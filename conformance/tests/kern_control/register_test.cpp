@@ -363,7 +363,9 @@ NKE_TEST(CtlRegister, ConcurrentDuplicatesGiveOneSuccess, "CTL-REG-016") {
     EXPECT_EQ(ok.load(), 1);
     EXPECT_EQ(exist.load(), kThreads - 1);
     for (kern_ctl_ref r : refs) {
-        if (r) EXPECT_EQ(ctl_deregister(r), 0);
+        if (r) {
+            EXPECT_EQ(ctl_deregister(r), 0);
+        }
     }
 }
 

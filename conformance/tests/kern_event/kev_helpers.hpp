@@ -3,6 +3,8 @@
 // ABI only.
 #pragma once
 
+#include <sys/ioctl.h>
+
 #include <algorithm>
 #include <optional>
 #include <vector>
@@ -10,6 +12,12 @@
 #include "nke_test.hpp"
 
 namespace nke::test {
+
+// "A refused call changed nothing", usable outside the fixture's methods.
+inline void expect_no_change(const nke_counters &before, const char *what) {
+    const std::string diff = live_diff(before, counters());
+    EXPECT_TRUE(diff.empty()) << what << " changed the stack: " << diff;
+}
 
 // A descriptor closed on destruction.
 class Fd {
@@ -33,7 +41,9 @@ public:
         return fd;
     }
     void reset() {
-        if (fd_ >= 0) EXPECT_EQ(nke_close(fd_), 0) << "close " << fd_;
+        if (fd_ >= 0) {
+            EXPECT_EQ(nke_close(fd_), 0) << "close " << fd_;
+        }
         fd_ = -1;
     }
 

@@ -26,7 +26,7 @@ NKE_TEST(KevSocket, EventProtocolIsRawOnly, "KEV-SOCK-002") {
     const auto before = counters();
     EXPECT_SYS_ERRNO(nke_socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_EVENT), EPROTONOSUPPORT);
     EXPECT_SYS_ERRNO(nke_socket(PF_SYSTEM, SOCK_STREAM, SYSPROTO_EVENT), EPROTONOSUPPORT);
-    Fixture::expect_unchanged(before, "socket() with a wrong type");
+    expect_no_change(before, "socket() with a wrong type");
 }
 
 NKE_TEST(KevSocket, UnsupportedRequestsAreEopnotsupp, "KEV-SOCK-003") {
@@ -57,7 +57,7 @@ NKE_TEST(KevSocket, UnsupportedRequestsAreEopnotsupp, "KEV-SOCK-003") {
     EXPECT_SYS_ERRNO(nke_shutdown(fd.get(), SHUT_RDWR), EOPNOTSUPP);
     int sv[2] = {-1, -1};
     EXPECT_SYS_ERRNO(nke_socketpair(PF_SYSTEM, SOCK_RAW, SYSPROTO_EVENT, sv), EOPNOTSUPP);
-    Fixture::expect_unchanged(before, "unsupported requests on an event socket");
+    expect_no_change(before, "unsupported requests on an event socket");
     // The refused shutdowns changed nothing: events still arrive.
     kev_request req{kVendor, KEV_ANY_CLASS, KEV_ANY_SUBCLASS};
     ASSERT_EQ(nke_ioctl(fd.get(), SIOCSKEVFILT, &req), 0);
@@ -74,7 +74,7 @@ NKE_TEST(KevSocket, AcceptFails, "KEV-SOCK-004") {
     socklen_t len = sizeof out;
     EXPECT_EQ(nke_accept(fd.get(), reinterpret_cast<struct sockaddr *>(&out), &len), -1);
     EXPECT_NE(errno, 0);
-    Fixture::expect_unchanged(before, "accept on an event socket");
+    expect_no_change(before, "accept on an event socket");
 }
 
 NKE_TEST(KevSocket, BufferLimits, "KEV-SOCK-005") {
