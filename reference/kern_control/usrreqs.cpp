@@ -62,29 +62,31 @@ int ctl_control(struct socket *, unsigned long cmd, void *data, struct ifnet *, 
     return EOPNOTSUPP;   // history's ENOTSUP: the same number here (CTL-IOCTL-002)
 }
 
-pr_usrreqs g_usrreqs = [] {
-    pr_usrreqs u{};
-    u.pru_attach = ctl_attach;
-    u.pru_connect = ctl_connect;
-    u.pru_control = ctl_control;
-    u.pru_detach = ctl_detach;
-    u.pru_disconnect = ctl_disconnect;
-    u.pru_send = ctl_send;
-    return u;
-}();
-
-protosw g_ctlsw = [] {
-    protosw p{};
-    p.pr_type = SOCK_DGRAM;
-    p.pr_protocol = SYSPROTO_CONTROL;
-    p.pr_flags = PR_ATOMIC | PR_CONNREQUIRED;
-    p.pr_ctloutput = ctl_ctloutput;
-    p.pr_usrreqs = &g_usrreqs;
-    return p;
-}();
-
 }  // namespace
 
-protosw &control_protosw() noexcept { return g_ctlsw; }
+// Built on first use: the domain's dom_init may run during static
+// initialisation, before a namespace-scope object here would be.
+protosw &control_protosw() noexcept {
+    static pr_usrreqs usrreqs = [] {
+        pr_usrreqs u{};
+        u.pru_attach = ctl_attach;
+        u.pru_connect = ctl_connect;
+        u.pru_control = ctl_control;
+        u.pru_detach = ctl_detach;
+        u.pru_disconnect = ctl_disconnect;
+        u.pru_send = ctl_send;
+        return u;
+    }();
+    static protosw ctlsw = [] {
+        protosw p{};
+        p.pr_type = SOCK_DGRAM;
+        p.pr_protocol = SYSPROTO_CONTROL;
+        p.pr_flags = PR_ATOMIC | PR_CONNREQUIRED;
+        p.pr_ctloutput = ctl_ctloutput;
+        p.pr_usrreqs = &usrreqs;
+        return p;
+    }();
+    return ctlsw;
+}
 
 }  // namespace nke::ref::ctl

@@ -68,26 +68,27 @@ int kev_control(struct socket *so, unsigned long cmd, void *data, struct ifnet *
     }
 }
 
-pr_usrreqs g_usrreqs = [] {
-    pr_usrreqs u{};
-    u.pru_attach = kev_attach;
-    u.pru_control = kev_control;
-    u.pru_detach = kev_detach;
-    return u;
-}();
-
-protosw g_eventsw = [] {
-    protosw p{};
-    p.pr_type = SOCK_RAW;
-    p.pr_protocol = SYSPROTO_EVENT;
-    p.pr_flags = PR_ATOMIC;
-    p.pr_usrreqs = &g_usrreqs;
-    return p;
-}();
-
 }  // namespace
 
-protosw &event_protosw() noexcept { return g_eventsw; }
+// Built on first use (see kern_control/usrreqs.cpp).
+protosw &event_protosw() noexcept {
+    static pr_usrreqs usrreqs = [] {
+        pr_usrreqs u{};
+        u.pru_attach = kev_attach;
+        u.pru_control = kev_control;
+        u.pru_detach = kev_detach;
+        return u;
+    }();
+    static protosw eventsw = [] {
+        protosw p{};
+        p.pr_type = SOCK_RAW;
+        p.pr_protocol = SYSPROTO_EVENT;
+        p.pr_flags = PR_ATOMIC;
+        p.pr_usrreqs = &usrreqs;
+        return p;
+    }();
+    return eventsw;
+}
 
 void install_event_sink() noexcept { set_event_sink(deliver); }
 
