@@ -44,6 +44,7 @@ CtlSession::~CtlSession() {
     for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) {
         const int rc = kmod_unload(*it, nullptr);
         if (rc != 0) std::fprintf(err_, "nke-ctl: unload module %d: %s\n", *it, std::strerror(rc));
+        else std::fprintf(out_, "unloaded module %d\n", *it);
     }
 }
 
