@@ -158,7 +158,14 @@ std::string module_path(std::string_view name) {
     return d + "/" + std::string(name) + ".nke.so";
 }
 
+namespace {
+int g_tests_started = 0;
+}
+
+int tests_started_in_process() { return g_tests_started; }
+
 void Fixture::SetUp() {
+    ++g_tests_started;
     const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
     const std::string id = std::string(info->test_suite_name()) + "." + info->name();
     if (const TestMeta *m = find_meta(id)) {

@@ -92,6 +92,10 @@ public:
 uint64_t alloc_sweep(const std::function<int()> &attempt, const std::function<void()> &undo,
                      std::initializer_list<int> allowed, uint64_t max_n = 512);
 
+// How many tests have started in this process (1 in the first test).  Tests
+// of a fresh instance (HARN-PLUG-004) skip when it is more than 1.
+int tests_started_in_process();
+
 // Absolute path of a test module built from conformance/modules/<name>.c.
 std::string module_path(std::string_view name);
 

@@ -31,6 +31,11 @@ struct kmod_probe {
     int detached;                 /* filter_detach calls */
     unsigned long filter_id;
     int attach_rc;
+    /* kmod_domstop: a domain whose module's stop routine can be held. */
+    int domain_family;
+    int stop_waits;               /* stop spins until `released` while set */
+    int in_stop;                  /* set while stop spins */
+    int released;
 };
 
 #endif

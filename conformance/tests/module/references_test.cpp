@@ -74,3 +74,35 @@ NKE_TEST(ModuleReferences, UnloadDetachesWhatStopLeftBehind, "KMOD-UNLOAD-005", 
     // Frames still flow, and nothing calls into the unmapped module.
     EXPECT_EQ(drv.input(dltest::eth_frame(dltest::kOurMac, dltest::kTypeA)), 0);
 }
+
+NKE_TEST(ModuleReferences, AReferenceTakenWhileStopRunsRefusesTheUnload, "KMOD-UNLOAD-007",
+         "KMOD-REF-001", "KMOD-UNLOAD-002") {
+    kmod_probe probe{};
+    probe.domain_family = 44;
+    int id = 0;
+    ASSERT_EQ(kmod_load(module_path("kmod_domstop").c_str(), &probe, &id), 0);
+    __atomic_store_n(&probe.stop_waits, 1, __ATOMIC_SEQ_CST);
+
+    // While stop is held, another thread opens a socket in the module's family.
+    int fd = -1;
+    std::thread user([&] {
+        wait_for(probe.in_stop);
+        fd = nke_socket(44, SOCK_DGRAM, 0);
+        __atomic_store_n(&probe.released, 1, __ATOMIC_SEQ_CST);
+    });
+    EXPECT_EQ(kmod_unload(id, &probe), EBUSY);
+    user.join();
+    ASSERT_GE(fd, NKE_FD_FIRST) << "the domain is still registered while stop runs";
+    EXPECT_TRUE(nke::test::module_loaded(id));
+    EXPECT_EQ(pffinddomain(44)->dom_refs, 1);
+
+    // While the socket lives, the unload is refused before stop is called.
+    __atomic_store_n(&probe.stop_waits, 0, __ATOMIC_SEQ_CST);
+    const int stops = probe.stop_calls;
+    EXPECT_EQ(kmod_unload(id, &probe), EBUSY);
+    EXPECT_EQ(probe.stop_calls, stops);
+
+    EXPECT_EQ(nke_close(fd), 0);
+    EXPECT_EQ(kmod_unload(id, &probe), 0);
+    EXPECT_EQ(pffinddomain(44), nullptr) << "the loader removes the domain stop left behind";
+}
