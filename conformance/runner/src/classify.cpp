@@ -125,6 +125,14 @@ Attempt classify(const ProcessEnd &end, const Record *finish, bool started, std:
     if (code == 0) {
         a.outcome = Outcome::Broken;
         a.message = "the suite binary exited without running the test";
+    } else if (code == 127 && output.find("symbol lookup error") != std::string_view::npos) {
+        // Lazy binding met a function the implementation does not define
+        // (--allow-missing-symbols).
+        const size_t at = output.find("undefined symbol: ");
+        std::string sym = at == std::string_view::npos ? "?" : std::string(first_line(output.substr(at + 18)));
+        if (const size_t comma = sym.find(','); comma != std::string::npos) sym.resize(comma);
+        a.outcome = Outcome::Fail;
+        a.message = "the implementation does not define " + sym + " (symbol lookup error)";
     } else if (code == 127) {
         a.outcome = Outcome::Broken;
         a.message = "the suite binary could not be started (exit status 127)";

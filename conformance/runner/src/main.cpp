@@ -159,7 +159,15 @@ int run(int argc, char **argv) {
 
     const ProbeResult probe = probe_implementation(impl, tmp.path(), 30.0 * multiplier);
     if (interrupted()) return kInterrupted;
-    if (!probe.usable) return unusable(impl + ": " + probe.error);
+    if (!probe.usable && !(o.allow_missing && probe.only_missing)) {
+        std::string hint;
+        if (probe.only_missing) hint = "\n(--allow-missing-symbols runs the suite on a partial implementation anyway)";
+        return unusable(impl + ": " + probe.error + hint);
+    }
+    if (!probe.missing.empty()) {
+        std::fprintf(stderr, "nke-conformance: warning: %zu ABI symbols are missing; tests that call them fail, "
+                             "and the run fails\n", probe.missing.size());
+    }
     ImplInfo info = probe.info;
     info.path = impl;
     if (!o.impl_name.empty()) info.slug = o.impl_name;
@@ -330,6 +338,7 @@ int run(int argc, char **argv) {
     report.abi_major = NKE_ABI_VERSION_MAJOR;
     report.abi_minor = NKE_ABI_VERSION_MINOR;
     report.impl = info;
+    report.missing_symbols = probe.missing;
     report.runner = layout.runner;
     report.suites = suites;
     report.module_dir = module_dir;
@@ -381,7 +390,7 @@ int run(int argc, char **argv) {
     console.summary(report, summary, files);
 
     if (was_interrupted) return kInterrupted;
-    bool ok = stale.empty();
+    bool ok = stale.empty() && probe.missing.empty();
     for (const auto &res : report.results) ok = ok && is_acceptable(res.outcome);
     return ok ? kOk : kFailures;
 }

@@ -19,6 +19,9 @@ Implementation
                            of this build or installation)
   --impl-name NAME         name for the default expectations file (default: from
                            nke_harness_v1()->impl_name, e.g. "reference")
+  --allow-missing-symbols  judge a partial implementation: run the tests although
+                           ABI functions are missing (tests that call one fail;
+                           the run still fails)
 
 Selecting tests
   --filter GLOB            run the tests whose id (Suite.Name) or one of whose
@@ -143,6 +146,9 @@ std::optional<Options> parse_options(int argc, char **argv, std::string *error) 
         } else if (arg == "--impl-name") {
             if (!need("a name")) return std::nullopt;
             o.impl_name = value;
+        } else if (arg == "--allow-missing-symbols") {
+            if (!no_value()) return std::nullopt;
+            o.allow_missing = true;
         } else if (arg == "--suite") {
             if (!need("a path")) return std::nullopt;
             o.suites.push_back(value);

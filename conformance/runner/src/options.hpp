@@ -12,6 +12,7 @@ enum class Isolation { Process, Batch };
 struct Options {
     std::string impl;                     // empty: the reference
     std::string impl_name;                // override for the expectations file name
+    bool allow_missing = false;           // judge a partial implementation
     std::vector<std::string> suites;      // empty: the default suite binaries
     std::string module_dir;               // empty: the default
     std::string rules;                    // empty: the default

@@ -173,43 +173,46 @@ ProbeResult probe_implementation(const std::string &path, const std::string &scr
         res.error = "the ABI check stopped early (" + describe_status(*status) + ", stage: " + stage + ")";
         return res;
     }
-    std::string problems;
+    std::string problems;      // everything wrong, for the message
+    bool other_problem = false;  // something besides missing symbols
     if (!res.missing.empty()) {
         problems += "it does not export " + std::to_string(res.missing.size()) + " of the " +
                     std::to_string(nke::abi::kSymbols.size()) + " ABI symbols:\n";
         for (const auto &m : res.missing) problems += "    " + m + "\n";
     }
+    auto problem = [&](const std::string &p) {
+        problems += p + "\n";
+        other_problem = true;
+    };
     const bool has_table_fn = std::find(res.missing.begin(), res.missing.end(), "nke_harness_v1") == res.missing.end();
-    if (has_table_fn) {
-        if (table == "null") {
-            problems += "nke_harness_v1() returned NULL\n";
-        } else if (have_size) {
-            if (res.info.abi_major != NKE_ABI_VERSION_MAJOR || static_cast<int>(res.info.abi_minor) < NKE_ABI_VERSION_MINOR) {
-                problems += "ABI version mismatch: the implementation reports " +
-                            std::to_string(res.info.abi_major) + "." + std::to_string(res.info.abi_minor) +
-                            ", this suite needs " + std::to_string(NKE_ABI_VERSION_MAJOR) + "." +
-                            std::to_string(NKE_ABI_VERSION_MINOR) + " or a later minor version of " +
-                            std::to_string(NKE_ABI_VERSION_MAJOR) + ".x\n";
-            }
-            if (res.info.harness_size < offsetof(nke_harness, reset)) {
-                problems += "the harness table is " + std::to_string(res.info.harness_size) +
-                            " bytes, smaller than ABI " + std::to_string(NKE_ABI_VERSION_MAJOR) + "." +
-                            std::to_string(NKE_ABI_VERSION_MINOR) + "'s required part (" +
-                            std::to_string(offsetof(nke_harness, reset)) + " bytes)\n";
-            } else if (saw_get_counters && !has_get_counters) {
-                problems += "the harness table has no get_counters (a required hook)\n";
-            }
+    if (!has_table_fn) {
+        other_problem = true;  // without the table nothing can be judged
+    } else if (table == "null") {
+        problem("nke_harness_v1() returned NULL");
+    } else if (have_size) {
+        const std::string suite_abi = std::to_string(NKE_ABI_VERSION_MAJOR) + "." + std::to_string(NKE_ABI_VERSION_MINOR);
+        if (res.info.abi_major != NKE_ABI_VERSION_MAJOR || static_cast<int>(res.info.abi_minor) < NKE_ABI_VERSION_MINOR) {
+            problem("ABI version mismatch: the implementation reports " + std::to_string(res.info.abi_major) + "." +
+                    std::to_string(res.info.abi_minor) + ", this suite needs " + suite_abi +
+                    " or a later minor version of " + std::to_string(NKE_ABI_VERSION_MAJOR) + ".x");
+        }
+        if (res.info.harness_size < offsetof(nke_harness, reset)) {
+            problem("the harness table is " + std::to_string(res.info.harness_size) + " bytes, smaller than ABI " +
+                    suite_abi + "'s required part (" + std::to_string(offsetof(nke_harness, reset)) + " bytes)");
+        } else if (saw_get_counters && !has_get_counters) {
+            problem("the harness table has no get_counters (a required hook)");
         }
     }
     if (!problems.empty()) {
+        res.only_missing = !other_problem;
         res.error = "the implementation cannot be judged by this suite:\n" + problems;
         if (res.error.back() == '\n') res.error.pop_back();
-        return res;
+    } else {
+        res.usable = true;
     }
     if (res.info.name.empty()) res.info.name = "unnamed";
     if (res.info.version.empty()) res.info.version = "unknown";
     res.info.slug = impl_slug(res.info.name);
-    res.usable = true;
     return res;
 }
 

@@ -16,6 +16,7 @@ struct ProbeResult {
     ImplInfo info;
     std::vector<std::string> missing;  // ABI symbols the object lacks
     std::string error;                 // why it is unusable, for the user
+    bool only_missing = false;         // the missing symbols are the only problem
 };
 
 // scratch: a directory for the child's report file.

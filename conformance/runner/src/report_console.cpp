@@ -116,6 +116,9 @@ void ConsoleReporter::summary(const RunReport &r, const Summary &s, const std::v
         std::fprintf(o, "\n");
     }
     if (r.interrupted) std::fprintf(o, "The run was interrupted; the results are partial.\n");
+    if (!r.missing_symbols.empty())
+        std::fprintf(o, "The implementation lacks %zu ABI symbols (--allow-missing-symbols): the run fails.\n",
+                     r.missing_symbols.size());
     std::fprintf(o, "%d crashed, %d timed out, %d expected failures (XFAIL), %d unexpected passes (XPASS), "
                     "%d not supported, %d broken\n",
                  s.all[Outcome::Crash], s.all[Outcome::Timeout], s.all[Outcome::XFail], s.all[Outcome::XPass],

@@ -54,6 +54,8 @@ tr.chapter-row td { background: #ddf4ff; font-weight: bold; }
 .bar span { display: block; height: 100%; background: var(--pass); }
 details summary { cursor: pointer; color: var(--muted); }
 .rule-text { white-space: pre-wrap; margin: 4px 0 0; }
+#matrix td:first-child, #tests td:first-child { white-space: nowrap; }
+#matrix td:nth-child(3) { width: 42%; }
 .filters { position: sticky; top: 0; background: #fff; padding: 8px 0; border-bottom: 1px solid var(--line); z-index: 2; display: flex; flex-wrap: wrap; gap: 12px; align-items: center; }
 .filters label { white-space: nowrap; }
 .hidden { display: none; }
@@ -153,6 +155,12 @@ std::string html_report(const RunReport &r, const Summary &s, const Coverage &c)
     meta("started", r.started_at + " on " + r.host + ", took " + ms_text(r.duration_ms));
     h += "</tbody></table>\n";
     if (r.interrupted) h += "<p><b>The run was interrupted; the results are partial.</b></p>\n";
+    if (!r.missing_symbols.empty()) {
+        h += "<p id=\"missing-symbols\"><b>The implementation lacks " + std::to_string(r.missing_symbols.size()) +
+             " ABI symbols</b> (judged with --allow-missing-symbols; the run fails):";
+        for (const auto &m : r.missing_symbols) h += " <code>" + esc(m) + "</code>";
+        h += "</p>\n";
+    }
 
     // --- summary
     h += "<h2 id=\"summary\">Summary</h2>\n<div class=\"cards\">\n";
@@ -254,8 +262,26 @@ std::string html_report(const RunReport &r, const Summary &s, const Coverage &c)
         if (row.rule) {
             std::string where = row.rule->file + ":" + std::to_string(row.rule->line);
             if (!row.rule->section.empty()) where += " · " + row.rule->section;
-            std::string first(first_line(row.rule->text));
-            if (first.size() > 160) first = first.substr(0, 157) + "...";
+            // The opening words of the rule, on one line.
+            std::string first;
+            bool cut = false;
+            for (const char ch : row.rule->text) {
+                if (first.size() >= 180) {
+                    cut = true;
+                    break;
+                }
+                if (ch == '\n' || ch == '\t') {
+                    if (!first.empty() && first.back() != ' ') first += ' ';
+                } else {
+                    first += ch;
+                }
+            }
+            if (cut) {
+                // Do not end inside a UTF-8 sequence.
+                while (!first.empty() && (static_cast<unsigned char>(first.back()) & 0xc0) == 0x80) first.pop_back();
+                if (!first.empty() && static_cast<unsigned char>(first.back()) >= 0xc0) first.pop_back();
+                first += "...";
+            }
             h += "<details><summary>" + esc(first) + "</summary><div class=\"rule-text\">" + esc(row.rule->text) +
                  "</div><p><small>" + esc(where) + " · source: " + esc(row.rule->source);
             if (!row.rule->errnos.empty()) {

@@ -36,6 +36,9 @@ std::string json_report(const RunReport &r, const Summary &s, const Coverage &c)
     w.field("slug", r.impl.slug);
     w.field("abi_version", std::to_string(r.impl.abi_major) + "." + std::to_string(r.impl.abi_minor));
     w.field("harness_size", static_cast<int64_t>(r.impl.harness_size));
+    w.key("missing_symbols").begin_array();
+    for (const auto &m : r.missing_symbols) w.value(m);
+    w.end_array();
     w.key("hooks").begin_array();
     w.value("get_counters");
     for (const auto &h : r.impl.hooks) w.value(h);

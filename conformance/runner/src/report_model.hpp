@@ -19,6 +19,7 @@ struct RunReport {
     std::string git_revision;
     unsigned abi_major = 0, abi_minor = 0;
     ImplInfo impl;
+    std::vector<std::string> missing_symbols;  // --allow-missing-symbols
     std::string runner;               // absolute path of nke-conformance
     std::vector<std::string> suites;  // suite binaries
     std::string module_dir;

@@ -248,9 +248,13 @@ private:
     void finish_batch(Running &r, const ProcessEnd &end, const std::vector<Record> &records,
                       const std::map<std::string, const Record *> &finished, const std::set<std::string> &started,
                       const std::string &output, int64_t wall) {
+        // A sanitizer report inside a test's output belongs to that test; one
+        // after gtest's closing summary (LeakSanitizer at exit) to nobody.
+        const size_t summary_at = output.rfind("[==========] ");
+        const bool exit_report = summary_at != std::string::npos &&
+                                 find_sanitizer_report(std::string_view(output).substr(summary_at)).has_value();
         const bool clean_exit = !end.timed_out && WIFEXITED(end.status) &&
-                                (WEXITSTATUS(end.status) == 0 || WEXITSTATUS(end.status) == 1) &&
-                                !find_sanitizer_report(output);
+                                (WEXITSTATUS(end.status) == 0 || WEXITSTATUS(end.status) == 1) && !exit_report;
         // The test that was running when the process ended, if any.
         std::string current;
         for (const Record &rec : records) {
@@ -282,7 +286,9 @@ private:
             } else if (t.gtest_name == current || (none_started && !clean_exit)) {
                 // It was running when the process died or hung (or the
                 // process died before any test: every test of it shares that).
-                Attempt a = classify(end, nullptr, !none_started, output);
+                // Only its own output: an earlier test's sanitizer report
+                // must not decide this test's result.
+                Attempt a = classify(end, nullptr, !none_started, own.empty() ? std::string_view(output) : own);
                 if (none_started) a.message += " (before any test of the batch started)";
                 a.wall_ms = wall;
                 a.output_tail = tail(own.empty() ? std::string_view(output) : std::string_view(own), kTailLines, kTailBytes);
