@@ -108,6 +108,50 @@ FailAlloc::~FailAlloc() {
     if (harness().fail_alloc) harness().fail_alloc(0, 0);
 }
 
+uint64_t alloc_sweep(const std::function<int()> &attempt, const std::function<void()> &undo,
+                     std::initializer_list<int> allowed, uint64_t max_n) {
+    if (harness().fail_alloc == nullptr) {
+        ADD_FAILURE() << "alloc_sweep needs the fail_alloc hook (use NKE_REQUIRE_HOOK first)";
+        return 0;
+    }
+    uint64_t first_success = 0;
+    for (bool persistent : {false, true}) {
+        bool succeeded = false;
+        for (uint64_t n = 1; n <= max_n && !succeeded; ++n) {
+            const nke_counters before = counters();
+            int rc;
+            {
+                FailAlloc fail(n, persistent);
+                rc = attempt();
+            }
+            if (rc == 0) {
+                succeeded = true;
+                if (!persistent) first_success = n;
+                undo();
+                break;
+            }
+            bool ok = false;
+            for (int e : allowed) ok = ok || rc == e;
+            EXPECT_TRUE(ok) << "n=" << n << (persistent ? " (persistent)" : "")
+                            << ": unexpected error " << rc;
+            const std::string diff = live_diff(before, counters());
+            EXPECT_TRUE(diff.empty()) << "n=" << n << (persistent ? " (persistent)" : "")
+                                      << ": a failed call changed the stack: " << diff;
+            if (!ok || !diff.empty()) return 0;
+        }
+        if (!succeeded) {
+            ADD_FAILURE() << "the call never succeeded within " << max_n << " allocations"
+                          << (persistent ? " (persistent)" : "");
+            return 0;
+        }
+    }
+    // The stack still works with nothing armed.
+    const int rc = attempt();
+    EXPECT_EQ(rc, 0) << "the call fails after the sweep";
+    if (rc == 0) undo();
+    return first_success;
+}
+
 std::string module_path(std::string_view name) {
     const char *dir = std::getenv("NKE_TEST_MODULE_DIR");
     std::string d = dir && *dir ? dir : NKE_TEST_MODULE_DIR_DEFAULT;

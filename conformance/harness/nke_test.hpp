@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -80,6 +81,16 @@ public:
     FailAlloc(const FailAlloc &) = delete;
     FailAlloc &operator=(const FailAlloc &) = delete;
 };
+
+// The SQLite malloc-failure loop (HARN-FAIL-*): for n = 1, 2, ... make the
+// nth allocation fail -- transiently, then persistently -- and call
+// `attempt`, until it succeeds.  Every failed attempt must return one of
+// `allowed` and leave the live counters unchanged; a success is undone with
+// `undo`.  Afterwards `attempt` must succeed with no failure armed.
+// Returns the n at which the transient sweep first succeeded (0 on failure
+// of the sweep itself, which is also reported with ADD_FAILURE).
+uint64_t alloc_sweep(const std::function<int()> &attempt, const std::function<void()> &undo,
+                     std::initializer_list<int> allowed, uint64_t max_n = 512);
 
 // Absolute path of a test module built from conformance/modules/<name>.c.
 std::string module_path(std::string_view name);

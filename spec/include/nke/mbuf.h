@@ -130,15 +130,25 @@ NKE_STATIC_ASSERT(sizeof(struct m_ext) == 48, "m_ext is 48 bytes");
 #define m_pktdat M_dat.MH.MH_dat.MH_databuf
 #define m_dat M_dat.M_databuf
 
+/* The cast-based macros use C++ casts in C++, so C++ NKEs can build with
+ * -Wold-style-cast. */
+#ifdef __cplusplus
+#define mtod(m, t) (reinterpret_cast<t>((m)->m_data))
+#define dtom(x) \
+    (reinterpret_cast<struct mbuf *>(reinterpret_cast<uintptr_t>(x) & ~static_cast<uintptr_t>(MSIZE - 1)))
+#define NKE_M_ALIGN_MASK_ (~static_cast<int>(sizeof(long) - 1))
+#else
 #define mtod(m, t) ((t)((m)->m_data))
 #define dtom(x) ((struct mbuf *)((uintptr_t)(x) & ~(uintptr_t)(MSIZE - 1)))
+#define NKE_M_ALIGN_MASK_ (~(int)(sizeof(long) - 1))
+#endif
 
 /* Place an object of size len at the end of a fresh mbuf (M_ALIGN) or fresh
  * packet-header mbuf (MH_ALIGN), aligned to sizeof(long). */
 #define M_ALIGN(m, len) \
-    do { (m)->m_data += (MLEN - (len)) & ~(int)(sizeof(long) - 1); } while (0)
+    do { (m)->m_data += (MLEN - (len)) & NKE_M_ALIGN_MASK_; } while (0)
 #define MH_ALIGN(m, len) \
-    do { (m)->m_data += (MHLEN - (len)) & ~(int)(sizeof(long) - 1); } while (0)
+    do { (m)->m_data += (MHLEN - (len)) & NKE_M_ALIGN_MASK_; } while (0)
 
 NKE_BEGIN_DECLS
 
