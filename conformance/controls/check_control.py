@@ -8,7 +8,10 @@
             SKIPPED (exit 77); so is a rule no test names yet (the spec lint
             reports that hole).  With "expect_crash", at least one test must
             CRASH and every report must still be complete.
-  inverted  the run must pass: every test PASS, SKIP or NOT_SUPPORTED.
+  inverted  the control must be judged exactly as the reference is: the same
+            result for every test (so it passes everything the reference
+            passes; a test the reference itself fails is reported, not blamed
+            on the control).
   null      no behavioural test may pass (chapters in "exempt_chapters", such
             as the harness table and ABI layouts, may), and at least one
             must fail.
@@ -34,6 +37,7 @@ def main():
     ap.add_argument("--rules", required=True, help="rules.json")
     ap.add_argument("--report-dir", required=True)
     ap.add_argument("--jobs", default="2")
+    ap.add_argument("--reference", help="the reference implementation (for the inverted control)")
     args = ap.parse_args()
 
     with open(args.control, encoding="utf-8") as f:
@@ -72,15 +76,32 @@ def main():
     problems = []
 
     if kind == "inverted":
-        if p.returncode != 0:
-            problems.append("the run failed (exit status %d)" % p.returncode)
+        ref_dir = args.report_dir + "-reference"
+        shutil.rmtree(ref_dir, ignore_errors=True)
+        ref_cmd = [args.runner, "--impl", args.reference, "--expectations", "none", "--report-dir", ref_dir,
+                   "-j", args.jobs, "--color=never", "--quiet"]
+        print("$ " + " ".join(ref_cmd), flush=True)
+        r = subprocess.run(ref_cmd, capture_output=True, text=True, errors="replace")
+        with open(os.path.join(ref_dir, "results.json"), encoding="utf-8") as f:
+            ref = {t["id"]: t for t in json.load(f)["tests"]}
+        ok = ("PASS", "SKIP", "NOT_SUPPORTED")
         for t in tests:
-            if t["outcome"] not in ("PASS", "SKIP", "NOT_SUPPORTED"):
-                problems.append("%s: %s: %s" % (t["id"], t["outcome"], t["message"].splitlines()[0] if t["message"] else ""))
+            rt = ref.get(t["id"])
+            if rt is None:
+                problems.append("%s: not in the reference's run" % t["id"])
+            elif (t["outcome"] in ok) != (rt["outcome"] in ok):
+                problems.append("%s: %s with the control, %s with the reference: %s"
+                                % (t["id"], t["outcome"], rt["outcome"],
+                                   t["message"].splitlines()[0] if t["message"] else ""))
+            elif rt["outcome"] not in ok:
+                print("note: the reference itself fails %s (%s); not the control's doing" % (t["id"], rt["outcome"]))
+        if (p.returncode == 0) != (r.returncode == 0):
+            problems.append("exit status %d with the control, %d with the reference" % (p.returncode, r.returncode))
     elif kind == "null":
         exempt = control.get("exempt", {})
         ex_chapters, ex_rules = set(exempt.get("chapters", [])), exempt.get("rules", [])
         may_pass = control.get("may_pass", {})
+        weak = control.get("weak_tests", {})
 
         def behavioural_rule(r):
             chapter = catalogue.get(r, {}).get("chapter", chapter_of(r))
@@ -94,18 +115,26 @@ def main():
         for t in passed:
             if t["id"] in may_pass:
                 print("allowed to pass: %s (%s)" % (t["id"], may_pass[t["id"]]))
+            elif t["id"] in weak:
+                print("WEAK TEST (passes against the null implementation; to be strengthened): %s: %s"
+                      % (t["id"], weak[t["id"]]))
             else:
                 problems.append("%s (%s) passes against the null implementation: it does not show that anything "
                                 "happened" % (t["id"], ", ".join(t["rules"])))
         ids = {t["id"] for t in tests}
-        for tid in may_pass:
+        for tid in list(may_pass) + list(weak):
             if tid not in ids:
-                problems.append("may_pass entry %s matches no test (stale)" % tid)
+                problems.append("may_pass/weak_tests entry %s matches no test (stale)" % tid)
+        for t in behavioural:
+            if t["id"] in weak and t["outcome"] not in ("PASS", "XPASS"):
+                problems.append("%s no longer passes against the null implementation: remove it from weak_tests"
+                                % t["id"])
         if not failed:
             problems.append("no behavioural test failed")
         print("null: %d behavioural tests: %d fail/crash/timeout, %d not supported or skipped, %d pass "
-              "(%d allowed)" % (len(behavioural), len(failed), len(behavioural) - len(failed) - len(passed),
-                                len(passed), len([t for t in passed if t["id"] in may_pass])))
+              "(%d allowed, %d weak)" % (len(behavioural), len(failed), len(behavioural) - len(failed) - len(passed),
+                                         len(passed), len([t for t in passed if t["id"] in may_pass]),
+                                         len([t for t in passed if t["id"] in weak])))
     else:
         if p.returncode != 1:
             problems.append("the run did not fail (exit status %d)" % p.returncode)
