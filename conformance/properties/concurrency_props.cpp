@@ -417,6 +417,28 @@ struct Spec {
         return o;
     }
 
+    // DLIL-CONC-001: "every filter attached during the whole walk sees it at
+    // most once, and no filter is called after its filter_detach".  A frame
+    // may therefore miss a filter (or protocol) that another thread detached
+    // while it walked; nothing else may differ.
+    bool explains(const Result &model, const Result &got, const std::vector<const Cmd *> &concurrent) const {
+        if (model.rc != got.rc) return false;
+        auto may_miss = [&](const std::string &stage) {
+            for (const Cmd *c : concurrent) {
+                if (c->k == K::DetachIf && stage.find(':') == std::string::npos) return true;
+                if (c->k == K::DetachF && c->ref == stage) return true;
+                if (c->k == K::DetachP && stage.rfind("pf", 0) == 0) return true;
+            }
+            return false;
+        };
+        size_t g = 0;
+        for (const std::string &stage : model.walk) {
+            if (g < got.walk.size() && got.walk[g] == stage) ++g;
+            else if (!may_miss(stage)) return false;
+        }
+        return g == got.walk.size();
+    }
+
     std::string show(const Cmd &c) const {
         switch (c.k) {
         case K::AttachF: return c.name + " = attach interface filter " + (c.ref.empty() ? "at the tail" : "before " + c.ref);
