@@ -125,8 +125,8 @@ struct Iface final : Registration, Retired {
     std::atomic<uint64_t> foreign{0};        // protocols and filters of other owners
     bool call_if_free = false;
     // Threads still using this interface outside State::mu after they took
-    // away its last protocol (detach_protocol) or started its detach
-    // (if_detach); the detach completes only when it drops to 0.  State::mu.
+    // away a protocol (detach_protocol) or started its detach (if_detach);
+    // the detach completes only when it drops to 0.  State::mu.
     int busy = 0;
     // A protocol detach took away the last protocol of this detaching
     // interface and will complete its detach itself before it returns
@@ -234,8 +234,9 @@ std::vector<Proto *> ready_protos_locked(const Iface *i);
 // KEV_DL_IF_DETACHED, if_free once no reader can reach it).  Called without
 // the lock; `i` is already unlinked by the caller under the lock.
 // Under State::mu: when `i` is detaching and nothing holds it any more (no
-// protocol, Iface::busy 0), unlink it and return true: the caller then
-// completes the detach with complete_if_detach after dropping the lock.
+// protocol, Iface::busy 0, no designated completer), unlink it and return
+// true: the caller then completes the detach with complete_if_detach after
+// dropping the lock.
 bool take_if_detach_locked(Iface *i) noexcept;
 void complete_if_detach(Iface *i, bool call_if_free) noexcept;
 // Release one interface's hold on its family; finishes a pending

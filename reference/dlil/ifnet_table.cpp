@@ -145,15 +145,14 @@ int if_attach(ifnet *ifp) noexcept {
     i->ident = ident_of(ifp);
     {
         std::lock_guard lk(s.mu);
-        // Owned before it is published: the data path reads owner() without
-        // the lock.
+        // The owner is read by the data path: set it before publishing.
         registration_add(*i, {ifp, reinterpret_cast<const void *>(ifp->if_output),
                               reinterpret_cast<const void *>(ifp->if_ioctl),
                               reinterpret_cast<const void *>(ifp->if_free),
                               reinterpret_cast<const void *>(ifp->if_event)});
-        if (!fam->builtin && i->owner() != fam->owner()) fam->foreign.fetch_add(1);
         i->state = IfState::attached;
         s.usable.publish(std::move(snap));
+        if (!fam->builtin && i->owner() != fam->owner()) fam->foreign.fetch_add(1);
         live_add(Live::interfaces, 1);
     }
     post_if_event(KEV_DL_IF_ATTACHED, i->ident);
@@ -210,8 +209,8 @@ int if_detach(ifnet *ifp) noexcept {
         // An attach still running add_proto, or a protocol detach still
         // finishing (Iface::busy), decides whether a protocol is attached:
         // wait for it, so that the result (0 or DLIL_WAIT_FOR_FREE) matches
-        // what other threads see; inside a callback we may not wait, and the
-        // attach then completes on the detaching interface (attach_protocol).
+        // what other threads see (CONC-THREAD-001); inside a callback we may
+        // not wait, and the attach then completes on the detaching interface.
         bool pending = i->busy > 0;
         for (const Proto *p : i->protos_master) pending = pending || !p->ready;
         if (pending && can_wait()) {

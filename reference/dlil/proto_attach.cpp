@@ -60,7 +60,8 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
             if (o->protocol_family != reg->protocol_family) continue;
             // Another attach of this family is still running add_proto: its
             // outcome decides ours (EEXIST only if it succeeds), so wait for
-            // it, unless waiting could deadlock (inside a callback).
+            // it (CONC-THREAD-001), unless waiting could deadlock (inside a
+            // callback).
             if (!o->ready && can_wait()) pending = true;
             else return EEXIST;
         }
@@ -99,12 +100,14 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
     uint32_t remaining = 0;
     {
         std::lock_guard lk(s.mu);
-        // A detach that began meanwhile counted this protocol (it returned
-        // DLIL_WAIT_FOR_FREE): the attach completes, as if it had come first.
+        // if_detach waits for attaches in flight; only from inside a callback
+        // (it cannot wait) may a detach have begun meanwhile: it counted this
+        // protocol (it returned DLIL_WAIT_FOR_FREE), so the attach completes,
+        // as if it had come first.
         if (err == 0) {
             std::unique_ptr<Snap<Proto>> tags, protos;
             // Tags are issued in order but attaches complete in any order:
-            // keep tags_master sorted.
+            // keep tags_master sorted (detach_protocol searches it).
             const auto sorted_at = [p](std::vector<Proto *> &v) {
                 return std::upper_bound(v.begin(), v.end(), p->tag,
                                         [](unsigned long t, const Proto *q) { return t < q->tag; });
@@ -119,21 +122,20 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
             } catch (...) {
             }
             if (tags && protos) {
-                // Owned before it is published: the data path reads owner()
-                // without the lock.
+                // The owner is read by the data path: set it before publishing.
                 registration_add(*p, {reg, reinterpret_cast<const void *>(reg->input),
                                       reinterpret_cast<const void *>(reg->pre_output),
                                       reinterpret_cast<const void *>(reg->event),
                                       reinterpret_cast<const void *>(reg->offer),
                                       reinterpret_cast<const void *>(reg->ioctl)});
-                if (p->owner() != i->owner()) {
-                    p->foreign_to_iface = true;
-                    i->foreign.fetch_add(1);
-                }
                 p->ready = true;
                 s.tags_master.insert(sorted_at(s.tags_master), p);
                 s.tags.publish(std::move(tags));
                 i->protos.publish(std::move(protos));
+                if (p->owner() != i->owner()) {
+                    p->foreign_to_iface = true;
+                    i->foreign.fetch_add(1);
+                }
                 live_add(Live::dl_protos, 1);
                 remaining = ready_count_locked(i);
             } else {
@@ -204,7 +206,7 @@ int detach_protocol(unsigned long tag) noexcept {
         remaining = ready_count_locked(i);
         // Keep the interface until this thread is done with it: a concurrent
         // detach of its last other protocol must not complete (and free) it
-        // meanwhile.
+        // meanwhile (it was a heap-use-after-free).
         ++i->busy;
         last = i->state == IfState::detaching && i->protos_master.empty();
         if (last) i->completer = true;
@@ -221,9 +223,9 @@ int detach_protocol(unsigned long tag) noexcept {
         std::unique_lock lk(s.mu);
         --i->busy;
         if (last) {
-            // This was the last protocol: complete the interface detach here,
-            // once the threads still using it (an if_detach posting its
-            // event) are done.
+            // This was the last protocol: complete the interface detach here
+            // (DLIL-PROTO-014), once the threads still using it (an if_detach
+            // posting its event) are done.
             while (i->busy > 0 && can_wait()) {
                 lk.unlock();
                 std::this_thread::yield();
