@@ -5,7 +5,8 @@
             "breaks") must have at least one FAIL, CRASH or TIMEOUT test.  A rule
             that is not in the catalogue yet (its chapter has not landed) is
             reported as pending; a control whose rules are all pending is
-            SKIPPED (exit 77).  With "expect_crash", at least one test must
+            SKIPPED (exit 77); so is a rule no test names yet (the spec lint
+            reports that hole).  With "expect_crash", at least one test must
             CRASH and every report must still be complete.
   inverted  the run must pass: every test PASS, SKIP or NOT_SUPPORTED.
   null      no behavioural test may pass (chapters in "exempt_chapters", such
@@ -112,7 +113,9 @@ def main():
             naming = [t for t in tests if rule in t["rules"]]
             caught = [t for t in naming if t["raw_outcome"] in BAD]
             if not naming:
-                problems.append("%s: no test names this rule" % rule)
+                # A hole the spec lint reports too (a MUST without a test);
+                # the control bites once a test names the rule.
+                print("pending: no test names %s yet" % rule)
             elif not caught:
                 problems.append("%s: none of its %d tests failed (%s)" % (rule, len(naming), ", ".join(t["id"] for t in naming)))
             else:

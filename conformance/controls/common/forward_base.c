@@ -1,6 +1,8 @@
 /*
- * The common part of every forwarding control: load the reference privately,
- * resolve its functions, and present a harness table that names the control.
+ * The common part of every forwarding control (and of forwarding
+ * implementations built out of tree with opennke_add_forwarding_implementation):
+ * load the reference privately, resolve its functions, and present a harness
+ * table that names the control.
  *
  * The reference's path is baked in at build time (NKE_CONTROL_REFERENCE) and
  * can be overridden with the environment variable of the same name.
@@ -19,6 +21,11 @@
 #endif
 #ifndef NKE_CONTROL_REFERENCE
 #error "NKE_CONTROL_REFERENCE must be the path of the reference implementation"
+#endif
+/* The name nke_harness_v1() reports (and from which nke-conformance derives
+ * the expectations file name). */
+#ifndef NKE_FORWARD_IMPL_NAME
+#define NKE_FORWARD_IMPL_NAME "OpenNKE control " NKE_CONTROL_NAME
 #endif
 
 static void *g_target;
@@ -87,7 +94,7 @@ static void make_table(void) {
     const struct nke_harness *(*real)(void) = (const struct nke_harness *(*)(void))nke_forward_resolve("nke_harness_v1");
     g_real_table = real();
     memcpy(&g_table, g_real_table, sizeof g_table);
-    g_table.impl_name = "OpenNKE control " NKE_CONTROL_NAME;
+    g_table.impl_name = NKE_FORWARD_IMPL_NAME;
     g_table.get_counters = control_get_counters;
 }
 

@@ -41,6 +41,7 @@ Layout detect_layout() {
         }
         l.module_dir = config::kBuildModuleDir;
         l.rules = config::kBuildRules;
+        l.buildtime_tests = config::kSourceBuildtimeTests;
         l.expectations_dir = config::kSourceExpectationsDir;
         return l;
     }
@@ -54,6 +55,7 @@ Layout detect_layout() {
     }
     l.module_dir = norm(libexec / "modules");
     l.rules = norm(data / "rules.json");
+    l.buildtime_tests = norm(data / "buildtime_tests.json");
     l.expectations_dir = norm(data / "expectations");
     return l;
 }

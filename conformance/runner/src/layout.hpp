@@ -19,6 +19,7 @@ struct Layout {
     std::vector<std::string> suites;        // default suite binaries that exist
     std::string module_dir;
     std::string rules;
+    std::string buildtime_tests;            // checks done when the suite was built
     std::string expectations_dir;
 };
 

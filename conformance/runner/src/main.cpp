@@ -365,6 +365,7 @@ int run(int argc, char **argv) {
     report.tests = &tests;
     report.results = std::move(results);
     report.rules = &rules;
+    report.buildtime = load_buildtime_checks(layout.buildtime_tests);
 
     const Summary summary = summarize(report);
     const Coverage coverage = rule_coverage(report);

@@ -44,6 +44,7 @@ pre { background: var(--bg); border: 1px solid var(--line); padding: 8px; overfl
 .o-SKIP, .o-NOT_SUPPORTED, .s-skipped, .s-not-run { background: #eaeef2; color: var(--muted); }
 .o-XFAIL, .s-xfail { background: #fff8c5; color: var(--warn); }
 .s-untested { background: #eaeef2; color: var(--muted); }
+.s-build-time { background: #ddf4ff; color: #0969da; }
 tr.must-untested td, tr.must-nopass td { background: #fff1f0; }
 tr.must-untested td.level, tr.must-nopass td.level { font-weight: bold; color: var(--fail); }
 tr.chapter-row td { background: #ddf4ff; font-weight: bold; }
@@ -254,7 +255,8 @@ std::string html_report(const RunReport &r, const Summary &s, const Coverage &c)
         const std::string level = row.rule ? row.rule->level : "?";
         std::string cls = "rule";
         if (level == "MUST" && row.status == RuleStatus::Untested) cls += " must-untested";
-        else if (level == "MUST" && row.status != RuleStatus::Pass) cls += " must-nopass";
+        else if (level == "MUST" && row.status != RuleStatus::Pass && row.status != RuleStatus::BuildTime)
+            cls += " must-nopass";
         const std::string status(rule_status_name(row.status));
         h += "<tr class=\"" + cls + "\" id=\"" + esc(html_anchor("rule", row.id)) + "\" data-rule=\"" + esc(row.id) +
              "\" data-chapter=\"" + esc(row.chapter) + "\" data-result=\"" + esc(status) + "\">";
@@ -304,7 +306,9 @@ std::string html_report(const RunReport &r, const Summary &s, const Coverage &c)
             if (!ran.count(ti)) h += "<span class=\"badge s-not-run\" title=\"not selected in this run\">" +
                                      esc((*r.tests)[ti].id) + "</span> ";
         }
-        if (row.tests.empty()) h += "<span class=\"badge s-untested\">no test</span>";
+        for (const auto &b : row.buildtime)
+            h += "<span class=\"badge s-build-time\" title=\"checked when the suite was built\">" + esc(b) + "</span> ";
+        if (row.tests.empty() && row.buildtime.empty()) h += "<span class=\"badge s-untested\">no test</span>";
         std::string status_class = status;
         for (char &ch : status_class) {
             if (ch == ' ') ch = '-';

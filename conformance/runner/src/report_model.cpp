@@ -81,6 +81,7 @@ std::string_view rule_status_name(RuleStatus s) {
     case RuleStatus::XFail: return "xfail";
     case RuleStatus::Pass: return "pass";
     case RuleStatus::Skipped: return "skipped";
+    case RuleStatus::BuildTime: return "build-time";
     }
     return "?";
 }
@@ -115,10 +116,13 @@ Coverage rule_coverage(const RunReport &r) {
     for (const auto &res : r.results) {
         for (const auto &id : (*r.tests)[res.test].rules) row_for(id).results.push_back(&res);
     }
+    for (const auto &check : r.buildtime) {
+        for (const auto &id : check.rules) row_for(id).buildtime.push_back(check.name);
+    }
     for (size_t i = 0; i < c.rows.size(); ++i) {
         RuleRow &row = c.rows[i];
         if (i >= catalogued) c.unknown.push_back(row.id);
-        if (row.tests.empty()) row.status = RuleStatus::Untested;
+        if (row.tests.empty()) row.status = row.buildtime.empty() ? RuleStatus::Untested : RuleStatus::BuildTime;
         else if (row.results.empty()) row.status = RuleStatus::NotRun;
         else {
             auto any = [&](std::initializer_list<Outcome> os) {
@@ -134,7 +138,8 @@ Coverage rule_coverage(const RunReport &r) {
         }
         if (row.rule && row.rule->level == "MUST") {
             if (row.status == RuleStatus::Untested) c.must_untested.push_back(row.id);
-            else if (row.status != RuleStatus::Pass) c.must_without_pass.push_back(row.id);
+            else if (row.status != RuleStatus::Pass && row.status != RuleStatus::BuildTime)
+                c.must_without_pass.push_back(row.id);
         }
     }
     return c;

@@ -48,6 +48,7 @@ struct RunReport {
     const std::vector<TestCase> *tests = nullptr;  // every discovered test
     std::vector<TestResult> results;               // the selected tests
     const RuleCatalog *rules = nullptr;
+    std::vector<BuildTimeCheck> buildtime;         // checks done when the suite was built
 };
 
 struct Counts {
@@ -78,7 +79,7 @@ struct Summary {
 Summary summarize(const RunReport &r);
 
 // Rule-by-rule view (the traceability matrix).
-enum class RuleStatus { Untested, NotRun, Fail, Broken, XFail, Pass, Skipped };
+enum class RuleStatus { Untested, NotRun, Fail, Broken, XFail, Pass, Skipped, BuildTime };
 std::string_view rule_status_name(RuleStatus s);
 
 struct RuleRow {
@@ -87,6 +88,7 @@ struct RuleRow {
     std::string chapter;
     std::vector<size_t> tests;               // every discovered test naming the rule
     std::vector<const TestResult *> results; // results of those that ran
+    std::vector<std::string> buildtime;      // build-time checks naming the rule
     RuleStatus status = RuleStatus::Untested;
 };
 

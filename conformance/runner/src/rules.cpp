@@ -52,6 +52,29 @@ RuleCatalog RuleCatalog::load(const std::string &path) {
     return c;
 }
 
+std::vector<BuildTimeCheck> load_buildtime_checks(const std::string &path) {
+    std::vector<BuildTimeCheck> out;
+    bool ok = false;
+    const std::string text = path.empty() ? std::string() : read_file(path, &ok);
+    if (!ok) return out;
+    try {
+        const Json doc = parse_json(text);  // the loop below must not outlive it
+        for (const Json &j : doc.as_array()) {
+            BuildTimeCheck c;
+            c.name = j.string_or("test");
+            if (const Json *r = j.find("rules"); r && r->is_array()) {
+                for (const Json &x : r->as_array()) {
+                    if (x.is_string()) c.rules.push_back(x.as_string());
+                }
+            }
+            if (!c.name.empty()) out.push_back(std::move(c));
+        }
+    } catch (const JsonError &) {
+        out.clear();
+    }
+    return out;
+}
+
 const Rule *RuleCatalog::find(const std::string &id) const {
     const auto it = by_id_.find(id);
     return it == by_id_.end() ? nullptr : &rules_[it->second];

@@ -14,6 +14,17 @@ struct Rule {
     int line = 0;
 };
 
+// A check the suite's build performs (spec/tests/buildtime_tests.json): the
+// header self-tests.  If the suite was built, they passed.
+struct BuildTimeCheck {
+    std::string name;
+    std::vector<std::string> rules;
+};
+
+// Missing file: empty list (not an error; the matrix then shows those rules
+// as untested).
+std::vector<BuildTimeCheck> load_buildtime_checks(const std::string &path);
+
 class RuleCatalog {
 public:
     // A missing or malformed file gives an empty catalogue with error() set;
