@@ -13,13 +13,17 @@
 
 #include <nke/nke.h>
 
-#define PROP_AGENT_VERSION 1
+#define PROP_AGENT_VERSION 2
 
 /* What a callback reports through hook(). */
 enum prop_agent_event {
     PROP_EV_FILTER_DETACH = 1, /* a DLIL filter's filter_detach: cookie */
     PROP_EV_IF_FREE = 2,       /* an interface's if_free: cookie is the ifnet */
-    PROP_EV_FILTER_CALL = 3    /* a DLIL filter's input/output/ioctl/event hook: cookie */
+    PROP_EV_FILTER_CALL = 3,   /* a DLIL filter's input/output/ioctl/event hook: cookie */
+    PROP_EV_SF_CREATE = 4,     /* the socket filter's sf_socreate: cookie is the handle */
+    PROP_EV_SF_FREE = 5,       /* the socket filter's sf_sofree: cookie is the handle */
+    PROP_EV_CTL_CONNECT = 6,   /* the controller's ctl_connect: cookie is the ctl_ref */
+    PROP_EV_CTL_DISCONNECT = 7 /* the controller's ctl_disconnect: cookie is the ctl_ref */
 };
 
 struct prop_agent {
@@ -39,6 +43,31 @@ struct prop_agent {
                         unsigned long *dl_tag);
     int (*attach_if_filter)(struct ifnet *ifp, void *cookie, int where, unsigned long *id);
     int (*attach_proto_filter)(unsigned long dl_tag, void *cookie, int where, unsigned long *id);
+
+    /* Protocol families: the module's own domain (family set by the test in
+     * `family` before load) with one SOCK_DGRAM protosw of protocol 1
+     * chained on it, and a second SOCK_DGRAM protosw (protocol `protocol`)
+     * that it can add to any domain.  Both only attach and detach sockets. */
+    int family;
+    int protocol;
+    struct domain *domain;     /* the module's struct domain (read dom_refs) */
+    struct protosw *dom_proto; /* the protosw chained on it */
+    struct protosw *proto;     /* the protosw added with add_proto */
+    int (*add_domain)(void);   /* net_add_domain, the chain reset first */
+    int (*del_domain)(void);   /* net_del_domain */
+    int (*add_proto)(struct domain *dp);
+    int (*del_proto)(struct domain *dp);
+
+    /* A socket filter (handle set by the test in `sf_handle` before load)
+     * with sf_socreate and sf_sofree. */
+    unsigned int sf_handle;
+    struct NFDescriptor *sf;
+    int (*register_sf)(int global, struct protosw *pr, struct NFDescriptor *nfp1, int flags);
+    int (*unregister_sf)(struct protosw *pr);
+
+    /* A kernel controller with ctl_connect and ctl_disconnect. */
+    int (*ctl_register)(uint32_t id, uint32_t unit, kern_ctl_ref *ref);
+    int (*ctl_deregister)(kern_ctl_ref ref);
 };
 
 #endif
