@@ -1059,3 +1059,328 @@ NKE_PROP(LifecycleProps, SocketsFiltersControllersMatchModel,
                                                       CtlDeregister, CtlConnect>());
     sut.release_all();
 }
+
+// ===========================================================================
+// 2. Socket-filter ordering.
+
+namespace {
+namespace sfo {
+
+constexpr int kFilters = 5;
+constexpr unsigned kHandle0 = 0x5f000001u;
+
+std::vector<std::string> g_trace;
+std::vector<unsigned> g_chain;  // so_getext chain seen by the first hook of a walk
+bool g_chain_taken = false;
+
+unsigned handle_of(const struct kextcb *kp) { return kp->e_nfd->nf_handle; }
+std::string fname(unsigned h) { return "F" + std::to_string(h - kHandle0); }
+
+void take_chain(struct socket *so) {
+    if (g_chain_taken) return;
+    g_chain_taken = true;
+    g_chain.clear();
+    int guard = 0;
+    for (struct kextcb *k = so_getext(so); k != nullptr && guard < 64; k = k->e_next, ++guard)
+        g_chain.push_back(handle_of(k));
+}
+int h_socontrol(struct socket *so, struct sockopt *, struct kextcb *kp) {
+    take_chain(so);
+    g_trace.push_back(fname(handle_of(kp)) + ":socontrol");
+    return 0;
+}
+int h_soclose(struct socket *so, struct kextcb *kp) {
+    take_chain(so);
+    g_trace.push_back(fname(handle_of(kp)) + ":soclose");
+    return 0;
+}
+int h_sofree(struct socket *, struct kextcb *kp) {
+    g_trace.push_back(fname(handle_of(kp)) + ":sofree");
+    return 0;
+}
+
+struct Model {
+    std::array<int, kFilters> reg{};  // 0: not registered; 1: global on loop.stream; 2: programmatic
+    std::vector<int> glist;           // global filters, in attach order
+    std::vector<std::vector<int>> socks;  // each socket's chain
+    std::vector<bool> open;
+    bool carries(int f) const {
+        for (size_t k = 0; k < socks.size(); ++k)
+            if (open[k] && std::count(socks[k].begin(), socks[k].end(), f)) return true;
+        return false;
+    }
+};
+
+struct Sut {
+    std::optional<loop::LoopDomain> dom;
+    std::array<NFDescriptor, kFilters> nfd{};
+    sockif soif{};
+    sockutil sout{};
+    std::vector<int> fds;
+    Sut() {
+        dom.emplace();
+        if (dom->rc() != 0) RC_FAIL("setup: the loopback family did not register (DOM-ADD-001)");
+        soif.sf_socontrol = h_socontrol;
+        soif.sf_soclose = h_soclose;
+        soif.sf_sofree = h_sofree;
+        for (int k = 0; k < kFilters; ++k) {
+            nfd[static_cast<size_t>(k)].nf_handle = kHandle0 + static_cast<unsigned>(k);
+            nfd[static_cast<size_t>(k)].nf_soif = &soif;
+            nfd[static_cast<size_t>(k)].nf_soutil = &sout;
+        }
+    }
+    Sut(const Sut &) = delete;
+    Sut &operator=(const Sut &) = delete;
+    ~Sut() {
+        for (int fd : fds)
+            if (fd >= 0) (void)nke_close(fd);
+        for (auto &n : nfd)
+            if (unregister_sockfilter(&n, &loop::LoopDomain::stream(), 0) == EINVAL) (void)unregister_sockfilter(&n, nullptr, 0);
+        dom.reset();
+    }
+};
+
+std::string names(const std::vector<int> &v) {
+    std::string s;
+    for (int f : v) s += (s.empty() ? "" : " ") + std::string("F") + std::to_string(f);
+    return s.empty() ? "(none)" : s;
+}
+std::string join(const std::vector<std::string> &v) {
+    std::string s;
+    for (const auto &x : v) s += (s.empty() ? "" : " ") + x;
+    return s.empty() ? "(nothing)" : s;
+}
+
+// Every live socket's chain: as so_getext/e_next, and as the order of the
+// sf_socontrol hooks of a getsockopt.
+void probe(const Model &m, Sut &s, const std::string &after) {
+    for (size_t k = 0; k < m.socks.size(); ++k) {
+        if (!m.open[k]) continue;
+        g_trace.clear();
+        g_chain_taken = false;
+        g_chain.clear();
+        int v = 0;
+        socklen_t len = sizeof v;
+        (void)nke_getsockopt(s.fds[k], SOL_SOCKET, SO_TYPE, &v, &len);
+        std::vector<std::string> want;
+        std::vector<unsigned> want_chain;
+        for (int f : m.socks[k]) {
+            want.push_back("F" + std::to_string(f) + ":socontrol");
+            want_chain.push_back(kHandle0 + static_cast<unsigned>(f));
+        }
+        if (g_trace != want)
+            RC_FAIL("socket s" + std::to_string(k) + " after " + after + ": the sf_socontrol hooks ran as " + join(g_trace) +
+                    ", the model's chain is " + names(m.socks[k]) +
+                    " (SF-HOOK-001, SF-HOOK-008, SF-ATTACH-001, SF-REG-006, SF-SONKE-005)");
+        if (!want.empty() && g_chain != want_chain)
+            RC_FAIL("socket s" + std::to_string(k) + " after " + after +
+                    ": so_getext/e_next does not list the model's chain " + names(m.socks[k]) + " (SF-ATTACH-001)");
+    }
+}
+
+using Cmd = rc::state::Command<Model, Sut>;
+
+void expect_one_of(int got, std::initializer_list<int> ok, const std::string &call, const char *rules) {
+    for (int x : ok)
+        if (got == x) return;
+    std::string w;
+    for (int x : ok) w += (w.empty() ? "" : " or ") + err_name(x);
+    RC_FAIL(call + " returned " + err_name(got) + ", the model expects " + w + " (" + rules + ")");
+}
+
+// register_sockfilter: global on loop.stream (before/after nfp1 or an end),
+// or programmatic.
+struct Register : Cmd {
+    int f = *rc::gen::inRange(0, kFilters);
+    bool global = *rc::gen::weightedElement<bool>({{4, true}, {1, false}});
+    int flags = *rc::gen::element(NFF_BEFORE, NFF_AFTER, 0);
+    int nfp1 = *rc::gen::inRange(-1, kFilters);  // -1: NULL
+    explicit Register(const Model &) {}
+    std::vector<int> expected(const Model &m) const {
+        std::vector<int> ok;
+        if (m.reg[static_cast<size_t>(f)]) ok.push_back(EEXIST);
+        // The descriptor is still NFD_GLOBAL and pr is NULL: SF-REG-003 applies too.
+        if (m.reg[static_cast<size_t>(f)] == 1 && !global) ok.push_back(EINVAL);
+        if (global && nfp1 >= 0 && m.reg[static_cast<size_t>(nfp1)] != 1 && ok.size() < 2) ok.push_back(ENOENT);
+        if (ok.empty()) ok.push_back(0);
+        return ok;
+    }
+    void apply(Model &m) const override {
+        if (expected(m) != std::vector<int>{0}) return;
+        m.reg[static_cast<size_t>(f)] = global ? 1 : 2;
+        if (!global) return;
+        auto &l = m.glist;
+        if (flags == NFF_BEFORE) l.insert(nfp1 < 0 ? l.begin() : std::find(l.begin(), l.end(), nfp1), f);
+        else l.insert(nfp1 < 0 ? l.end() : std::find(l.begin(), l.end(), nfp1) + 1, f);
+    }
+    void run(const Model &m, Sut &s) const override {
+        NFDescriptor &n = s.nfd[static_cast<size_t>(f)];
+        if (!m.reg[static_cast<size_t>(f)]) n.nf_flags = global ? NFD_GLOBAL : NFD_PROG;
+        const int rc = register_sockfilter(&n, nfp1 < 0 ? nullptr : &s.nfd[static_cast<size_t>(nfp1)],
+                                           global ? &loop::LoopDomain::stream() : nullptr, flags);
+        const auto ok = expected(m);
+        std::ostringstream call;
+        show(call);
+        if (ok.size() == 1) expect_one_of(rc, {ok[0]}, call.str(), "SF-REG-001, SF-REG-004, SF-REG-005, SF-REG-006");
+        else expect_one_of(rc, {ok[0], ok[1]}, call.str(), "SF-REG-003, SF-REG-004, SF-REG-005");
+        probe(nextState(m), s, call.str());
+    }
+    void show(std::ostream &os) const override {
+        os << "register F" << f;
+        if (!global) {
+            os << " programmatic";
+            return;
+        }
+        os << " global, " << (flags == NFF_BEFORE ? "NFF_BEFORE" : flags == NFF_AFTER ? "NFF_AFTER" : "flags 0")
+           << ", nfp1 " << (nfp1 < 0 ? std::string("NULL") : "F" + std::to_string(nfp1));
+    }
+};
+
+struct Unregister : Cmd {
+    int f = *rc::gen::inRange(0, kFilters);
+    explicit Unregister(const Model &) {}
+    int expected(const Model &m) const {
+        if (!m.reg[static_cast<size_t>(f)]) return ENOENT;
+        return m.carries(f) ? EBUSY : 0;
+    }
+    void apply(Model &m) const override {
+        if (expected(m) != 0) return;
+        if (m.reg[static_cast<size_t>(f)] == 1) m.glist.erase(std::find(m.glist.begin(), m.glist.end(), f));
+        m.reg[static_cast<size_t>(f)] = 0;
+    }
+    void run(const Model &m, Sut &s) const override {
+        const int rc = unregister_sockfilter(&s.nfd[static_cast<size_t>(f)],
+                                             m.reg[static_cast<size_t>(f)] == 1 ? &loop::LoopDomain::stream() : nullptr, 0);
+        expect_one_of(rc, {expected(m)}, "unregister F" + std::to_string(f), "SF-UNREG-001, SF-UNREG-002, SF-UNREG-003");
+        probe(nextState(m), s, "unregister F" + std::to_string(f));
+    }
+    void show(std::ostream &os) const override { os << "unregister F" << f; }
+};
+
+struct NewSocket : Cmd {
+    explicit NewSocket(const Model &m) { RC_PRE(m.socks.size() < 6); }
+    void apply(Model &m) const override {
+        m.socks.push_back(m.glist);
+        m.open.push_back(true);
+    }
+    void run(const Model &m, Sut &s) const override {
+        g_trace.clear();
+        const int fd = nke_socket(loop::kFamily, SOCK_STREAM, loop::kStreamProto);
+        if (fd < 0) RC_FAIL(std::string("nke_socket(loop.stream) failed: ") + std::strerror(errno) + " (SOCK-CREATE-001)");
+        s.fds.push_back(fd);
+        probe(nextState(m), s, "nke_socket");
+    }
+    void show(std::ostream &os) const override { os << "nke_socket(loop.stream)"; }
+};
+
+// setsockopt(SO_NKE) with nke_where 0, a filter on the socket, a registered
+// filter that is not on it, or an unknown handle.
+struct SoNke : Cmd {
+    int sock, f = *rc::gen::inRange(0, kFilters);
+    bool before = *rc::gen::arbitrary<bool>();
+    int where = *rc::gen::inRange(-2, kFilters);  // -1: 0 (none); -2: an unknown handle
+    explicit SoNke(const Model &m) {
+        std::vector<int> v;
+        for (size_t k = 0; k < m.socks.size(); ++k)
+            if (m.open[k]) v.push_back(static_cast<int>(k));
+        RC_PRE(!v.empty());
+        sock = *rc::gen::elementOf(v);
+    }
+    void checkPreconditions(const Model &m) const override {
+        const bool ok = static_cast<size_t>(sock) < m.socks.size() && m.open[static_cast<size_t>(sock)];
+        RC_PRE(ok);
+    }
+    std::vector<int> expected(const Model &m) const {
+        const auto &c = m.socks[static_cast<size_t>(sock)];
+        std::vector<int> ok;
+        const bool bad_where = where == -2 || (where >= 0 && (!m.reg[static_cast<size_t>(where)] ||
+                                                               !std::count(c.begin(), c.end(), where)));
+        if (!m.reg[static_cast<size_t>(f)] || bad_where) ok.push_back(ENXIO);
+        if (m.reg[static_cast<size_t>(f)] && std::count(c.begin(), c.end(), f)) ok.push_back(EEXIST);
+        if (ok.empty()) ok.push_back(0);
+        return ok;
+    }
+    void apply(Model &m) const override {
+        if (expected(m) != std::vector<int>{0}) return;
+        auto &c = m.socks[static_cast<size_t>(sock)];
+        if (where < 0) c.insert(before ? c.begin() : c.end(), f);  // SF-SONKE-005
+        else c.insert(std::find(c.begin(), c.end(), where) + (before ? 0 : 1), f);
+    }
+    void run(const Model &m, Sut &s) const override {
+        so_nke req{kHandle0 + static_cast<unsigned>(f),
+                   where == -1 ? 0u : where == -2 ? 0x5f0000ffu : kHandle0 + static_cast<unsigned>(where),
+                   before ? NFF_BEFORE : NFF_AFTER};
+        const int r = nke_setsockopt(s.fds[static_cast<size_t>(sock)], SOL_SOCKET, SO_NKE, &req, sizeof req);
+        const int rc = r < 0 ? errno : 0;
+        const auto ok = expected(m);
+        std::ostringstream call;
+        show(call);
+        if (ok.size() == 1) expect_one_of(rc, {ok[0]}, call.str(), "SF-SONKE-003, SF-SONKE-004, SF-SONKE-005");
+        else expect_one_of(rc, {ok[0], ok[1]}, call.str(), "SF-SONKE-003, SF-SONKE-004");
+        probe(nextState(m), s, call.str());
+    }
+    void show(std::ostream &os) const override {
+        os << "SO_NKE(s" << sock << ", F" << f << ", " << (before ? "NFF_BEFORE" : "NFF_AFTER") << ", nke_where "
+           << (where == -1 ? std::string("0") : where == -2 ? std::string("unknown") : "F" + std::to_string(where)) << ")";
+    }
+};
+
+// Closing runs sf_soclose in chain order, then sf_sofree once per filter.
+struct Close : Cmd {
+    int sock;
+    explicit Close(const Model &m) {
+        std::vector<int> v;
+        for (size_t k = 0; k < m.socks.size(); ++k)
+            if (m.open[k]) v.push_back(static_cast<int>(k));
+        RC_PRE(!v.empty());
+        sock = *rc::gen::elementOf(v);
+    }
+    void checkPreconditions(const Model &m) const override {
+        const bool ok = static_cast<size_t>(sock) < m.socks.size() && m.open[static_cast<size_t>(sock)];
+        RC_PRE(ok);
+    }
+    void apply(Model &m) const override { m.open[static_cast<size_t>(sock)] = false; }
+    void run(const Model &m, Sut &s) const override {
+        g_trace.clear();
+        (void)nke_close(s.fds[static_cast<size_t>(sock)]);
+        s.fds[static_cast<size_t>(sock)] = -1;
+        const auto &c = m.socks[static_cast<size_t>(sock)];
+        std::vector<std::string> closes, frees;
+        for (const auto &x : g_trace) (x.find(":soclose") != std::string::npos ? closes : frees).push_back(x);
+        std::vector<std::string> want_closes, want_frees_sorted;
+        for (int f : c) {
+            want_closes.push_back("F" + std::to_string(f) + ":soclose");
+            want_frees_sorted.push_back("F" + std::to_string(f) + ":sofree");
+        }
+        if (closes != want_closes)
+            RC_FAIL("closing s" + std::to_string(sock) + ": sf_soclose ran as " + join(closes) + ", the chain is " + names(c) +
+                    " (SF-HOOK-001, SF-HOOK-010)");
+        std::sort(frees.begin(), frees.end());
+        std::sort(want_frees_sorted.begin(), want_frees_sorted.end());
+        if (frees != want_frees_sorted)
+            RC_FAIL("closing s" + std::to_string(sock) + ": sf_sofree ran as " + join(frees) + ", once per filter of " +
+                    names(c) + " expected (SF-HOOK-011)");
+        const size_t first_free = g_trace.empty() ? 0 : static_cast<size_t>(
+            std::find_if(g_trace.begin(), g_trace.end(), [](const std::string &x) { return x.find(":sofree") != std::string::npos; }) -
+            g_trace.begin());
+        if (first_free < closes.size())
+            RC_FAIL("closing s" + std::to_string(sock) + ": an sf_sofree ran before the last sf_soclose: " + join(g_trace) +
+                    " (SF-HOOK-011)");
+        probe(nextState(m), s, "close s" + std::to_string(sock));
+    }
+    void show(std::ostream &os) const override { os << "nke_close(s" << sock << ")"; }
+};
+
+}  // namespace sfo
+}  // namespace
+
+NKE_PROP(OrderingProps, SocketFilterChainsFollowTheModel,
+         "SF-REG-001", "SF-REG-004", "SF-REG-005", "SF-REG-006", "SF-REG-007", "SF-UNREG-001",
+         "SF-UNREG-002", "SF-UNREG-003", "SF-ATTACH-001", "SF-SONKE-003", "SF-SONKE-004",
+         "SF-SONKE-005", "SF-HOOK-001", "SF-HOOK-008", "SF-HOOK-010", "SF-HOOK-011") {
+    sfo::Model m0;
+    sfo::Sut sut;
+    rc::state::check(m0, sut,
+                     rc::state::gen::execOneOfWithArgs<sfo::Register, sfo::Register, sfo::Unregister, sfo::NewSocket,
+                                                      sfo::SoNke, sfo::SoNke, sfo::Close>());
+}
