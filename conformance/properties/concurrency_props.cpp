@@ -19,11 +19,13 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "loopdomain.hpp"
 #include "parallel.hpp"
 #include "nke_prop.hpp"  // <nke/mbuf.h> macros from here on
 #include "modules/prop_agent.h"
@@ -478,4 +480,325 @@ NKE_PROP(ConcurrencyProps, DlilAndModulesAreLinearizable,
          "DLIL-FLT-005", "DLIL-FLT-006", "DLIL-FLT-007", "DLIL-FLT-009", "DLIL-FLT-010",
          "DLIL-PROTO-005", "DLIL-IF-015", "DLIL-IF-017", "KMOD-LOAD-005", "KMOD-UNLOAD-001") {
     nke::prop::check_parallel(Spec{});
+}
+
+// ===========================================================================
+// Controllers, socket filters and sockets from several threads
+// (CTL-REG-016, SF-REG-004, SF-UNREG-003, SF-ATTACH-001, SF-SONKE-004,
+// DOM-CONC-001, SOCK-CONC-*): a controller id registered by two threads at
+// once gives one success and one EEXIST; a client and a deregistration race;
+// filters register, unregister and insert while sockets are created, and
+// every socket gets the global filters of one moment, in their order.
+
+namespace {
+namespace cs {
+
+namespace loop = nke::test::loop;
+
+constexpr uint32_t kCtlId = 0x636f6e63u;  // 'conc'
+constexpr int kCtls = 2;
+constexpr int kFilters = 3;  // F0, F1 global on loop.stream; F2 programmatic
+constexpr unsigned kHandle0 = 0x63000001u;
+
+enum class K { CtlReg, CtlDereg, CtlConnect, SfReg, SfUnreg, MakeSock, SoNke };
+
+struct Cmd {
+    K k = K::MakeSock;
+    std::string name;  // what it creates
+    std::string ref;   // CtlDereg: the CtlReg whose reference it uses; SoNke: the socket
+    int slot = 0;      // controller or filter
+};
+
+struct Result {
+    int rc = 0;
+    std::vector<int> chain;  // MakeSock: the filters its sf_socreate calls named, in order
+    bool operator==(const Result &) const = default;
+};
+
+struct Model {
+    std::array<std::string, kCtls> ctl_by{};      // the CtlReg whose reference is current
+    std::array<std::string, kCtls> ctl_client{};  // the CtlConnect that holds it
+    std::vector<std::pair<int, std::string>> regs;  // every CtlReg: (slot, name)
+    std::array<bool, kFilters> sf{};
+    std::vector<int> glist;
+    std::map<std::string, std::vector<int>> socks;  // loop sockets: chains
+    std::vector<std::string> sock_names;
+    int ctl_socks = 0;
+    bool carried(int f) const {
+        for (const auto &[n, c] : socks)
+            if (std::count(c.begin(), c.end(), f)) return true;
+        return false;
+    }
+};
+
+struct Obs {
+    int64_t sockets = 0, controllers = 0, ctl_clients = 0, sockfilters = 0, kextcbs = 0;
+    int loop_refs = 0;
+    Result fresh;  // a socket made at the end
+    bool operator==(const Obs &) const = default;
+};
+
+thread_local std::vector<int> *t_chain = nullptr;
+int sf_create(struct socket *, struct protosw *, struct kextcb *kp) {
+    if (t_chain) t_chain->push_back(static_cast<int>(kp->e_nfd->nf_handle - kHandle0));
+    return 0;
+}
+
+struct Sut {
+    nke_counters base = nke::test::counters();
+    std::optional<loop::LoopDomain> dom;
+    std::array<NFDescriptor, kFilters> nfd{};
+    sockif soif{};
+    sockutil sout{};
+    std::map<std::string, kern_ctl_ref> refs;  // entries made before the threads start
+    std::map<std::string, int> fds;
+    Sut() {
+        dom.emplace();
+        if (dom->rc() != 0) RC_FAIL("setup: the loopback family did not register (DOM-ADD-001)");
+        soif.sf_socreate = sf_create;
+        for (int k = 0; k < kFilters; ++k) {
+            NFDescriptor &n = nfd[static_cast<size_t>(k)];
+            n.nf_handle = kHandle0 + static_cast<unsigned>(k);
+            n.nf_flags = k < 2 ? NFD_GLOBAL : NFD_PROG;
+            n.nf_soif = &soif;
+            n.nf_soutil = &sout;
+        }
+    }
+    Sut(const Sut &) = delete;
+    Sut &operator=(const Sut &) = delete;
+    ~Sut() {
+        for (auto &[n, fd] : fds)
+            if (fd >= 0) (void)nke_close(fd);
+        for (int k = 0; k < kFilters; ++k)
+            (void)unregister_sockfilter(&nfd[static_cast<size_t>(k)], k < 2 ? &loop::LoopDomain::stream() : nullptr, 0);
+        for (auto &[n, r] : refs)
+            if (r) (void)ctl_deregister(r);
+        dom.reset();
+    }
+};
+
+Result make_sock(Sut &s, const std::string &name) {
+    Result r;
+    t_chain = &r.chain;
+    const int fd = nke_socket(loop::kFamily, SOCK_STREAM, loop::kStreamProto);
+    t_chain = nullptr;
+    r.rc = fd < 0 ? errno : 0;
+    if (!name.empty()) s.fds.at(name) = fd;
+    else if (fd >= 0) (void)nke_close(fd);
+    return r;
+}
+
+struct Spec {
+    using Model = cs::Model;
+    using Cmd = cs::Cmd;
+    using Result = cs::Result;
+    using Obs = cs::Obs;
+    using Sut = cs::Sut;
+
+    Model initial() const { return Model{}; }
+
+    Cmd gen(const Model &m, const std::string &name) const {
+        const int pick = *rc::gen::resize(100, rc::gen::inRange(0, 100)).as(name + " kind");
+        const unsigned r = *rc::gen::resize(100, rc::gen::inRange(0u, 1000u)).as(name + " argument");
+        Cmd c;
+        c.name = name;
+        c.slot = static_cast<int>(r % kCtls);
+        if (pick < 20) c.k = K::CtlReg;
+        else if (pick < 32 && !m.regs.empty()) {
+            c.k = K::CtlDereg;
+            const auto &x = m.regs[r % m.regs.size()];
+            c.slot = x.first;
+            c.ref = x.second;
+        } else if (pick < 45) c.k = K::CtlConnect;
+        else if (pick < 60) {
+            c.k = K::SfReg;
+            c.slot = static_cast<int>(r % kFilters);
+        } else if (pick < 68) {
+            c.k = K::SfUnreg;
+            c.slot = static_cast<int>(r % kFilters);
+        } else if (pick < 88 || m.sock_names.empty()) c.k = K::MakeSock;
+        else {
+            c.k = K::SoNke;
+            c.slot = static_cast<int>(r % kFilters);
+            c.ref = m.sock_names[(r / 7) % m.sock_names.size()];
+        }
+        return c;
+    }
+
+    Result step(Model &m, const Cmd &c) const {
+        Result r;
+        const auto k = static_cast<size_t>(c.slot);
+        switch (c.k) {
+        case K::CtlReg:
+            m.regs.emplace_back(c.slot, c.name);
+            if (!m.ctl_by[k].empty()) r.rc = EEXIST;  // CTL-REG-006, CTL-REG-016
+            else m.ctl_by[k] = c.name;
+            break;
+        case K::CtlDereg:
+            if (m.ctl_by[k] != c.ref) r.rc = EINVAL;  // CTL-DEREG-003
+            else if (!m.ctl_client[k].empty()) r.rc = EBUSY;  // CTL-DEREG-004
+            else m.ctl_by[k].clear();
+            break;
+        case K::CtlConnect:
+            ++m.ctl_socks;
+            if (m.ctl_by[k].empty()) r.rc = EADDRNOTAVAIL;  // CTL-CONNECT-007
+            else if (!m.ctl_client[k].empty()) r.rc = EBUSY;  // CTL-CONNECT-010
+            else m.ctl_client[k] = c.name;
+            break;
+        case K::SfReg:
+            if (m.sf[k]) r.rc = EEXIST;
+            else {
+                m.sf[k] = true;
+                if (c.slot < 2) m.glist.push_back(c.slot);
+            }
+            break;
+        case K::SfUnreg:
+            if (!m.sf[k]) r.rc = ENOENT;
+            else if (m.carried(c.slot)) r.rc = EBUSY;
+            else {
+                m.sf[k] = false;
+                m.glist.erase(std::remove(m.glist.begin(), m.glist.end(), c.slot), m.glist.end());
+            }
+            break;
+        case K::MakeSock:
+            r.chain = m.glist;
+            m.socks[c.name] = m.glist;
+            m.sock_names.push_back(c.name);
+            break;
+        case K::SoNke: {
+            auto &chain = m.socks[c.ref];
+            if (!m.sf[k]) r.rc = ENXIO;
+            else if (std::count(chain.begin(), chain.end(), c.slot)) r.rc = EEXIST;
+            else chain.push_back(c.slot);
+            break;
+        }
+        }
+        return r;
+    }
+
+    void prepare(Sut &s, const std::vector<Cmd> &all) const {
+        for (const Cmd &c : all) {
+            if (c.k == K::CtlReg) s.refs[c.name] = nullptr;
+            if (c.k == K::CtlConnect || c.k == K::MakeSock) s.fds[c.name] = -1;
+        }
+    }
+
+    Result run(Sut &s, const Cmd &c) const {
+        Result r;
+        switch (c.k) {
+        case K::CtlReg: {
+            kern_ctl_reg reg{};
+            reg.ctl_id = kCtlId;
+            reg.ctl_unit = static_cast<uint32_t>(c.slot);
+            kern_ctl_ref ref = nullptr;
+            r.rc = ctl_register(&reg, nullptr, &ref);
+            if (r.rc == 0) s.refs.at(c.name) = ref;
+            break;
+        }
+        case K::CtlDereg: {
+            kern_ctl_ref ref = s.refs.at(c.ref);
+            r.rc = ref ? ctl_deregister(ref) : EINVAL;
+            break;
+        }
+        case K::CtlConnect: {
+            const int fd = nke_socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL);
+            s.fds.at(c.name) = fd;
+            if (fd < 0) {
+                r.rc = -1000 - errno;  // shown as a setup failure
+                break;
+            }
+            sockaddr_ctl a{};
+            a.sc_len = sizeof a;
+            a.sc_family = AF_SYSTEM;
+            a.ss_sysaddr = AF_SYS_CONTROL;
+            a.sc_id = kCtlId;
+            a.sc_unit = static_cast<uint32_t>(c.slot);
+            r.rc = nke_connect(fd, reinterpret_cast<const struct sockaddr *>(&a), sizeof a) < 0 ? errno : 0;
+            break;
+        }
+        case K::SfReg:
+            r.rc = register_sockfilter(&s.nfd[static_cast<size_t>(c.slot)], nullptr,
+                                       c.slot < 2 ? &loop::LoopDomain::stream() : nullptr, NFF_AFTER);
+            break;
+        case K::SfUnreg:
+            r.rc = unregister_sockfilter(&s.nfd[static_cast<size_t>(c.slot)],
+                                         c.slot < 2 ? &loop::LoopDomain::stream() : nullptr, 0);
+            break;
+        case K::MakeSock: r = make_sock(s, c.name); break;
+        case K::SoNke: {
+            so_nke req{kHandle0 + static_cast<unsigned>(c.slot), 0, NFF_AFTER};
+            const int fd = s.fds.at(c.ref);
+            r.rc = nke_setsockopt(fd, SOL_SOCKET, SO_NKE, &req, sizeof req) < 0 ? errno : 0;
+            break;
+        }
+        }
+        return r;
+    }
+
+    Obs observe(Sut &s) const {
+        Obs o;
+        const nke_counters now = nke::test::counters();
+        o.sockets = static_cast<int64_t>(now.sockets - s.base.sockets);
+        o.controllers = static_cast<int64_t>(now.controllers - s.base.controllers);
+        o.ctl_clients = static_cast<int64_t>(now.ctl_clients - s.base.ctl_clients);
+        o.sockfilters = static_cast<int64_t>(now.sockfilters - s.base.sockfilters);
+        o.kextcbs = static_cast<int64_t>(now.kextcbs - s.base.kextcbs);
+        o.loop_refs = loop::LoopDomain::dom().dom_refs;
+        o.fresh = make_sock(s, "");
+        return o;
+    }
+
+    Obs expect(const Model &m) const {
+        Obs o;
+        o.sockets = static_cast<int64_t>(m.socks.size()) + m.ctl_socks;
+        for (const auto &x : m.ctl_by) o.controllers += !x.empty();
+        for (const auto &x : m.ctl_client) o.ctl_clients += !x.empty();
+        for (bool b : m.sf) o.sockfilters += b;
+        for (const auto &[n, c] : m.socks) o.kextcbs += static_cast<int64_t>(c.size());
+        o.loop_refs = static_cast<int>(m.socks.size());
+        o.fresh.chain = m.glist;
+        return o;
+    }
+
+    std::string show(const Cmd &c) const {
+        const std::string k = std::to_string(c.slot);
+        switch (c.k) {
+        case K::CtlReg: return c.name + " = ctl_register(unit " + k + ")";
+        case K::CtlDereg: return "ctl_deregister(the reference of " + c.ref + ")";
+        case K::CtlConnect: return c.name + " = a control socket connecting to unit " + k;
+        case K::SfReg: return "register_sockfilter(F" + k + (c.slot < 2 ? ", global on loop.stream)" : ", programmatic)");
+        case K::SfUnreg: return "unregister_sockfilter(F" + k + ")";
+        case K::MakeSock: return c.name + " = nke_socket(loop.stream)";
+        case K::SoNke: return "SO_NKE(" + c.ref + ", F" + k + ", after, last)";
+        }
+        return "?";
+    }
+    std::string show(const Result &r) const {
+        std::string s = r.rc == 0 ? "0" : r.rc == EEXIST ? "EEXIST" : r.rc == EBUSY ? "EBUSY" : r.rc == EINVAL ? "EINVAL"
+                        : r.rc == ENOENT ? "ENOENT" : r.rc == ENXIO ? "ENXIO" : r.rc == EADDRNOTAVAIL ? "EADDRNOTAVAIL"
+                        : std::to_string(r.rc);
+        if (!r.chain.empty()) {
+            s += " [";
+            for (size_t k = 0; k < r.chain.size(); ++k) s += (k ? " F" : "F") + std::to_string(r.chain[k]);
+            s += "]";
+        }
+        return s;
+    }
+    std::string show(const Obs &o) const {
+        return "sockets " + std::to_string(o.sockets) + ", controllers " + std::to_string(o.controllers) +
+               ", clients " + std::to_string(o.ctl_clients) + ", filters " + std::to_string(o.sockfilters) +
+               ", attachments " + std::to_string(o.kextcbs) + ", loop dom_refs " + std::to_string(o.loop_refs) +
+               ", a new socket gets " + show(o.fresh);
+    }
+};
+
+}  // namespace cs
+}  // namespace
+
+NKE_PROP(ConcurrencyProps, ControllersFiltersSocketsAreLinearizable,
+         "CONC-THREAD-001", "CONC-THREAD-002", "CTL-REG-016", "CTL-REG-006", "CTL-DEREG-003",
+         "CTL-DEREG-004", "CTL-CONNECT-007", "CTL-CONNECT-010", "SF-REG-004", "SF-UNREG-002",
+         "SF-UNREG-003", "SF-ATTACH-001", "SF-SONKE-003", "SF-SONKE-004", "DOM-CONC-001",
+         "DOM-REFS-001") {
+    nke::prop::check_parallel(cs::Spec{});
 }

@@ -633,7 +633,9 @@ struct ModProtoCmd : Cmd {
         RC_PRE(m.mods[static_cast<size_t>(mod)].loaded);
         RC_PRE(!(add && m.mp_in[static_cast<size_t>(mod)] >= 0));  // adding resets the structure
         // A module's struct domain may be named only while that module is loaded.
-        RC_PRE(target == DL || m.mods[static_cast<size_t>(target - DA)].loaded);
+        // (RC_PRE captures its expression: || would not short-circuit.)
+        const bool named_ok = target == DL || m.mods[static_cast<size_t>(target - DA)].loaded;
+        RC_PRE(named_ok);
     }
     int expected(const Model &m) const {
         const int pr = MP0 + mod;
@@ -838,7 +840,8 @@ struct SfRegister : Cmd {
         RC_PRE(!(o >= 0 && m.filters[static_cast<size_t>(slot)].registered));
         // A module protosw may be named only while its module is loaded.
         const int po = m.owner_of_pr(pr);
-        RC_PRE(!global || po < 0 || m.mods[static_cast<size_t>(po)].loaded);
+        const bool named_ok = !global || po < 0 || m.mods[static_cast<size_t>(po)].loaded;
+        RC_PRE(named_ok);
     }
     int expected(const Model &m) const {
         if (m.filters[static_cast<size_t>(slot)].registered) return EEXIST;
