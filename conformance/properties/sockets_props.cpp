@@ -312,6 +312,13 @@ struct Sut {
         for (int k = 0; k < 2; ++k)
             for (struct protosw *p : cands)
                 if (unregister_sockfilter(&tfilters[static_cast<size_t>(k)].nfd, p, 0) != EINVAL) break;
+        // The modules' filters too: a module's global filter on the other
+        // module's protosw, with that protosw in the first module's family,
+        // makes each module hold the other (DOM-MOD-003).
+        for (int m = 0; m < kMods; ++m)
+            if (mod_id[static_cast<size_t>(m)] > 0)
+                for (struct protosw *p : cands)
+                    if (agents[static_cast<size_t>(m)].unregister_sf(p) != EINVAL) break;
         if (ctl_ref[0]) (void)ctl_deregister(ctl_ref[0]);
         // Two modules can hold each other, each with its protosw in the
         // other's family (DOM-MOD-003): take the protosws out first.
@@ -422,6 +429,31 @@ void check_agreement(const Model &m, Sut &s, const std::string &after) {
     same(now.controllers, s.base.controllers, ctls, "registered controllers", "CTL-REG-001, CTL-DEREG-001, CTL-MOD-003");
     same(now.ctl_clients, s.base.ctl_clients, clients, "connected control clients", "CTL-CONNECT-012, CTL-DISC-001");
     same(now.modules, s.base.modules, mods, "loaded modules", "HARN-COUNT-001");
+    // Look-ups find exactly what is registered.
+    const int fam[3] = {loop::kFamily, kModFamily[0], kModFamily[1]};
+    for (int d = DL; d <= DB; ++d) {
+        const struct domain *got = pffinddomain(fam[d]);
+        const struct domain *want = m.dom_registered_(d) ? s.domain_of(d) : nullptr;
+        if (got != want)
+            fail(std::string("pffinddomain(") + std::to_string(fam[d]) + ") " +
+                     (want ? "does not return the registered " : "still finds the removed ") + kDomName[d],
+                 "DOM-FIND-001, DOM-ADD-001, DOM-DEL-001, DOM-MOD-002");
+    }
+    for (int pr = LS; pr <= MP1; ++pr) {
+        const int type = pr == LS ? SOCK_STREAM : SOCK_DGRAM;
+        const int proto = pr == LS ? loop::kStreamProto : pr == LD ? loop::kDgramProto : pr <= MD1 ? 1 : kModProtocol[pr - MP0];
+        for (int d = DL; d <= DB; ++d) {
+            // The two modules' chained protosws share (protocol 1, SOCK_DGRAM):
+            // each is looked for in its own family only.
+            if ((pr == MD0 && d != DA) || (pr == MD1 && d != DB)) continue;
+            const bool here = m.pr_registered(pr) && m.dom_of(pr) == d;
+            const struct protosw *got = pffindproto(fam[d], proto, type);
+            if (got != (here ? s.protosw_of(pr) : nullptr))
+                fail(std::string("pffindproto(") + std::to_string(fam[d]) + ", " + std::to_string(proto) + ") " +
+                         (here ? "does not return the registered " : "still finds the removed ") + kPrName[pr],
+                     "PROTO-FIND-001, PROTO-ADD-001, PROTO-DEL-001, DOM-DEL-001");
+        }
+    }
     // dom_refs and pr_refs of everything registered (readable).
     for (int d = DL; d <= DSYS; ++d) {
         if (!m.dom_registered_(d)) continue;
@@ -1061,6 +1093,11 @@ NKE_PROP(LifecycleProps, SocketsFiltersControllersMatchModel,
                                                       Connect, Accept, SfRegister, SfUnregister, SoNke, CtlRegister,
                                                       CtlDeregister, CtlConnect>());
     sut.release_all();
+    // Everything is gone, look-ups included.
+    for (int fam : {loop::kFamily, kModFamily[0], kModFamily[1]})
+        if (pffinddomain(fam) != nullptr)
+            RC_FAIL("after releasing everything, pffinddomain(" + std::to_string(fam) +
+                    ") still finds a domain (DOM-DEL-001, DOM-MOD-002, KMOD-UNLOAD-005)");
 }
 
 // ===========================================================================
