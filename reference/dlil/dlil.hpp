@@ -124,6 +124,14 @@ struct Iface final : Registration, Retired {
     std::atomic<void *> family_state{nullptr};  // private to a built-in family
     std::atomic<uint64_t> foreign{0};        // protocols and filters of other owners
     bool call_if_free = false;
+    // Threads still using this interface outside State::mu after they took
+    // away a protocol (detach_protocol) or started its detach (if_detach);
+    // the detach completes only when it drops to 0.  State::mu.
+    int busy = 0;
+    // A protocol detach took away the last protocol of this detaching
+    // interface and will complete its detach itself before it returns
+    // (DLIL-PROTO-014); nobody else may.  State::mu.
+    bool completer = false;
     net_event_data ident{};                  // copied at attach, for events after detach
 
     const char *kind() const noexcept override { return "interface"; }
@@ -225,6 +233,11 @@ std::vector<Proto *> ready_protos_locked(const Iface *i);
 // The interface has no protocols left and is detaching: finish it (del_if,
 // KEV_DL_IF_DETACHED, if_free once no reader can reach it).  Called without
 // the lock; `i` is already unlinked by the caller under the lock.
+// Under State::mu: when `i` is detaching and nothing holds it any more (no
+// protocol, Iface::busy 0, no designated completer), unlink it and return
+// true: the caller then completes the detach with complete_if_detach after
+// dropping the lock.
+bool take_if_detach_locked(Iface *i) noexcept;
 void complete_if_detach(Iface *i, bool call_if_free) noexcept;
 // Release one interface's hold on its family; finishes a pending
 // deregistration.  Called without the lock.

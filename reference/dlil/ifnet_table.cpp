@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 namespace nke::ref::dlil {
 
@@ -200,26 +201,50 @@ int if_detach(ifnet *ifp) noexcept {
     Iface *i = nullptr;
     std::vector<Filter *> filters;
     bool now = false;
-    {
-        std::lock_guard lk(s.mu);
+    for (;;) {
+        std::unique_lock lk(s.mu);
+        i = nullptr;
         for (Iface *o : s.ifaces) {
             if (o->ifp == ifp && o->state == IfState::attached) i = o;
         }
         if (!i) return ENXIO;
+        // An attach still running add_proto, or a protocol detach still
+        // finishing (Iface::busy), decides whether a protocol is attached:
+        // wait for it, so that the result (0 or DLIL_WAIT_FOR_FREE) matches
+        // what other threads see (CONC-THREAD-001); inside a callback we may
+        // not wait, and the attach then completes on the detaching interface.
+        bool pending = i->busy > 0;
+        for (const Proto *p : i->protos_master) pending = pending || !p->ready;
+        if (pending && can_wait()) {
+            lk.unlock();
+            std::this_thread::yield();
+            continue;
+        }
         i->state = IfState::detaching;
         filters = unlink_filters_locked(i->filters_master);
         if (!filters.empty()) republish(i->filters, i->filters_master);
-        if (i->protos_master.empty()) {
+        if (i->protos_master.empty() && i->busy == 0) {
             now = true;
             i->state = IfState::gone;
             i->gone.store(true, std::memory_order_release);
             std::erase(s.ifaces, i);
             republish_ifaces_locked();
+        } else {
+            ++i->busy;  // until KEV_DL_IF_DETACHING is posted (see Iface::busy)
         }
+        break;
     }
     for (Filter *f : filters) retire(f);
     if (!now) {
         post_if_event(KEV_DL_IF_DETACHING, i->ident);
+        bool complete;
+        {
+            std::lock_guard lk(s.mu);
+            --i->busy;
+            complete = take_if_detach_locked(i);
+        }
+        // The last protocol left while the event was posted: finish here.
+        if (complete) complete_if_detach(i, true);
         quiesce();
         return DLIL_WAIT_FOR_FREE;
     }

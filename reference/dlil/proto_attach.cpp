@@ -5,7 +5,9 @@
 #include "core/counters.hpp"
 #include "dlil/dlil.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <thread>
 
 namespace nke::ref::dlil {
 
@@ -17,23 +19,24 @@ std::vector<Proto *> ready_protos_locked(const Iface *i) {
     return v;
 }
 
+// Under the lock: `i` lost its last protocol while detaching; unlink it so
+// the caller can complete the detach after dropping the lock.
+bool take_if_detach_locked(Iface *i) noexcept {
+    if (i->state != IfState::detaching || !i->protos_master.empty() || i->busy > 0 || i->completer)
+        return false;
+    i->state = IfState::gone;
+    i->gone.store(true, std::memory_order_release);
+    std::erase(state().ifaces, i);
+    republish_ifaces_locked();
+    return true;
+}
+
 namespace {
 
 uint32_t ready_count_locked(const Iface *i) {
     uint32_t n = 0;
     for (const Proto *p : i->protos_master) n += p->ready ? 1 : 0;
     return n;
-}
-
-// Under the lock: `i` lost its last protocol while detaching; unlink it so
-// the caller can complete the detach after dropping the lock.
-bool take_if_detach_locked(Iface *i) {
-    if (i->state != IfState::detaching || !i->protos_master.empty()) return false;
-    i->state = IfState::gone;
-    i->gone.store(true, std::memory_order_release);
-    std::erase(state().ifaces, i);
-    republish_ifaces_locked();
-    return true;
 }
 
 int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
@@ -45,15 +48,27 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
     Proto *p = nullptr;
     Iface *i = nullptr;
     Family *fam = nullptr;
-    {
-        std::lock_guard lk(s.mu);
+    for (;;) {
+        std::unique_lock lk(s.mu);
         fam = family_locked(reg->interface_family);
         if (!fam || fam->shutting_down) return ENOENT;
         i = iface_by_unit_locked(reg->interface_family, reg->unit_number);
         if (!i) return ENOENT;
         if (i->state != IfState::attached) return ENXIO;
+        bool pending = false;
         for (const Proto *o : i->protos_master) {
-            if (o->protocol_family == reg->protocol_family) return EEXIST;
+            if (o->protocol_family != reg->protocol_family) continue;
+            // Another attach of this family is still running add_proto: its
+            // outcome decides ours (EEXIST only if it succeeds), so wait for
+            // it (CONC-THREAD-001), unless waiting could deadlock (inside a
+            // callback).
+            if (!o->ready && can_wait()) pending = true;
+            else return EEXIST;
+        }
+        if (pending) {
+            lk.unlock();
+            std::this_thread::yield();
+            continue;
         }
         auto made = try_make<Proto>();
         if (!made) return ENOMEM;
@@ -72,7 +87,8 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
         p->event = reg->event;
         p->offer = reg->offer;
         p->ioctl = reg->ioctl;
-        i->protos_master.push_back(p);  // reserves the family: a racing attach gets EEXIST
+        i->protos_master.push_back(p);  // reserves the family: a racing attach waits
+        break;
     }
     int err;
     {
@@ -84,12 +100,21 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
     uint32_t remaining = 0;
     {
         std::lock_guard lk(s.mu);
-        if (added && i->state != IfState::attached) err = ENXIO;  // detach began meanwhile
+        // if_detach waits for attaches in flight; only from inside a callback
+        // (it cannot wait) may a detach have begun meanwhile: it counted this
+        // protocol (it returned DLIL_WAIT_FOR_FREE), so the attach completes,
+        // as if it had come first.
         if (err == 0) {
             std::unique_ptr<Snap<Proto>> tags, protos;
+            // Tags are issued in order but attaches complete in any order:
+            // keep tags_master sorted (detach_protocol searches it).
+            const auto sorted_at = [p](std::vector<Proto *> &v) {
+                return std::upper_bound(v.begin(), v.end(), p->tag,
+                                        [](unsigned long t, const Proto *q) { return t < q->tag; });
+            };
             try {
                 std::vector<Proto *> t = s.tags_master;
-                t.push_back(p);  // tags only grow, so the order stays sorted
+                t.insert(sorted_at(t), p);
                 std::vector<Proto *> v = ready_protos_locked(i);
                 v.push_back(p);
                 tags = Published<Proto>::build(t, true);
@@ -104,7 +129,7 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
                                       reinterpret_cast<const void *>(reg->offer),
                                       reinterpret_cast<const void *>(reg->ioctl)});
                 p->ready = true;
-                s.tags_master.push_back(p);
+                s.tags_master.insert(sorted_at(s.tags_master), p);
                 s.tags.publish(std::move(tags));
                 i->protos.publish(std::move(protos));
                 if (p->owner() != i->owner()) {
@@ -160,7 +185,7 @@ int detach_protocol(unsigned long tag) noexcept {
     Proto *p = nullptr;
     Iface *i = nullptr;
     std::vector<Filter *> filters;
-    bool complete = false;
+    bool complete = false, last = false;
     uint32_t remaining = 0;
     {
         std::lock_guard lk(s.mu);
@@ -179,7 +204,12 @@ int detach_protocol(unsigned long tag) noexcept {
         if (p->foreign_to_iface) i->foreign.fetch_sub(1);
         live_add(Live::dl_protos, -1);
         remaining = ready_count_locked(i);
-        complete = take_if_detach_locked(i);
+        // Keep the interface until this thread is done with it: a concurrent
+        // detach of its last other protocol must not complete (and free) it
+        // meanwhile (it was a heap-use-after-free).
+        ++i->busy;
+        last = i->state == IfState::detaching && i->protos_master.empty();
+        if (last) i->completer = true;
     }
     {
         CallbackScope scope(i->fam->owner());
@@ -189,6 +219,22 @@ int detach_protocol(unsigned long tag) noexcept {
     const uint32_t pf = p->protocol_family;
     retire(p);
     post_proto_event(KEV_DL_PROTO_DETACHED, i->ident, pf, remaining);
+    {
+        std::unique_lock lk(s.mu);
+        --i->busy;
+        if (last) {
+            // This was the last protocol: complete the interface detach here
+            // (DLIL-PROTO-014), once the threads still using it (an if_detach
+            // posting its event) are done.
+            while (i->busy > 0 && can_wait()) {
+                lk.unlock();
+                std::this_thread::yield();
+                lk.lock();
+            }
+            i->completer = false;
+        }
+        complete = take_if_detach_locked(i);
+    }
     if (complete) complete_if_detach(i, true);
     quiesce();
     return 0;
