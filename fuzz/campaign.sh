@@ -13,6 +13,7 @@
 #                          loader path as libnke.so.1 (like nke-conformance --impl)
 #       --no-merge         leave the checked-in corpora alone
 #       --no-regressions   do not copy minimised crashes into <target>/regressions/
+#       --no-seeds         start from an empty corpus (time-to-find without help)
 #       --minimize-corpus  rebuild each corpus from scratch with -merge=1 (drops
 #                          inputs that add no coverage)
 #       --rss MB           -rss_limit_mb (default 2560)
@@ -36,11 +37,12 @@ impl=""
 merge=1
 regressions=1
 minimize_corpus=0
+seeds=1
 rss=2560
 timeout=25
 targets=()
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -52,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --no-merge) merge=0; shift ;;
     --no-regressions) regressions=0; shift ;;
     --minimize-corpus) minimize_corpus=1; shift ;;
+    --no-seeds) seeds=0; merge=0; shift ;;
     --rss) rss=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     -h|--help) usage ;;
@@ -103,8 +106,10 @@ for t in "${targets[@]}"; do
   rm -rf "${tw}"
   mkdir -p "${tw}/new" "${tw}/crashes"
   dirs=("${tw}/new")
-  [[ -d "${src}/corpus" ]] && dirs+=("${src}/corpus")
-  [[ -d "${src}/regressions" ]] && dirs+=("${src}/regressions")
+  if [[ ${seeds} -eq 1 ]]; then
+    [[ -d "${src}/corpus" ]] && dirs+=("${src}/corpus")
+    [[ -d "${src}/regressions" ]] && dirs+=("${src}/regressions")
+  fi
   corpus_before=$(find "${src}/corpus" -type f ! -name '.*' 2>/dev/null | wc -l)
 
   args=(-max_total_time="${budget}" -timeout="${timeout}" -rss_limit_mb="${rss}"
