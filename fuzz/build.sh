@@ -59,7 +59,7 @@ cmake -S "${root}" -B "${build}" -G Ninja \
   -DCMAKE_C_FLAGS_RELWITHDEBINFO="-g" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-g" \
   -DNKE_FUZZ=ON -DNKE_FUZZ_ENGINE="${LIB_FUZZING_ENGINE}" -DNKE_SANITIZE= \
   -DNKE_WERROR=OFF -DNKE_PROPERTIES=OFF -DNKE_CTEST_PER_TEST=OFF \
-  -DCMAKE_SKIP_BUILD_RPATH=ON -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath,\$ORIGIN"
+  -DCMAKE_BUILD_RPATH='$ORIGIN'
 
 build_targets=(nke)
 for t in "${targets[@]}"; do build_targets+=("fuzz_${t}"); done
