@@ -5,6 +5,7 @@
 #include "core/counters.hpp"
 #include "dlil/dlil.hpp"
 
+#include <algorithm>
 #include <cerrno>
 
 namespace nke::ref::dlil {
@@ -35,6 +36,13 @@ bool take_if_detach_locked(Iface *i) {
     republish_ifaces_locked();
     return true;
 }
+
+namespace {
+// Where a tag goes in a list sorted by tag.
+std::vector<Proto *>::iterator tag_position(std::vector<Proto *> &v, unsigned long tag) {
+    return std::lower_bound(v.begin(), v.end(), tag, [](const Proto *q, unsigned long t) { return q->tag < t; });
+}
+}  // namespace
 
 int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
     if (reg == nullptr || dl_tag == nullptr || reg->protocol_family == 0 ||
@@ -88,8 +96,12 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
         if (err == 0) {
             std::unique_ptr<Snap<Proto>> tags, protos;
             try {
+                // The tag was issued in the first phase, but a concurrent
+                // attach that got a later tag may have been published since
+                // (add_proto runs unlocked): insert in order, the look-ups
+                // are binary searches (found by fuzz/call_sequence).
                 std::vector<Proto *> t = s.tags_master;
-                t.push_back(p);  // tags only grow, so the order stays sorted
+                t.insert(tag_position(t, p->tag), p);
                 std::vector<Proto *> v = ready_protos_locked(i);
                 v.push_back(p);
                 tags = Published<Proto>::build(t, true);
@@ -98,7 +110,7 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
             }
             if (tags && protos) {
                 p->ready = true;
-                s.tags_master.push_back(p);
+                s.tags_master.insert(tag_position(s.tags_master, p->tag), p);
                 s.tags.publish(std::move(tags));
                 i->protos.publish(std::move(protos));
                 registration_add(*p, {reg, reinterpret_cast<const void *>(reg->input),
