@@ -32,7 +32,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
-#include <set>
+#include <array>
 #include <string>
 #include <thread>
 #include <vector>
@@ -296,9 +296,34 @@ constexpr int kNumTypes = 6;
 constexpr uint32_t kPfs[8] = {0x4e4b1001, 0x4e4b1002, 0x4e4b1003, 0x4e4b1004,
                               0x4e4b2001, 0x4e4b2002, 0x4e4b2003, 0x4e4b2004};
 
-// Tags and filter ids ever issued in this process (never reused: DLIL-TAG-001, DLIL-FLT-004).
+// Tags and filter ids ever issued in this process (never reused: DLIL-TAG-001,
+// DLIL-FLT-004).  A fixed open-addressing table, so that remembering them
+// allocates nothing: a heap that grows with every input would make
+// libFuzzer run LeakSanitizer after each one.
+class IssuedSet {
+public:
+    // False when v was inserted before.
+    bool insert(unsigned long v) {
+        if (count_ >= kSize / 2) return true;  // full: stop checking
+        size_t h = (v * 0x9e3779b97f4a7c15ull) >> (64 - kBits);
+        for (;; h = (h + 1) & (kSize - 1)) {
+            if (slots_[h] == v) return false;
+            if (slots_[h] == 0) {
+                slots_[h] = v;
+                ++count_;
+                return true;
+            }
+        }
+    }
+
+private:
+    static constexpr int kBits = 18;
+    static constexpr size_t kSize = size_t{1} << kBits;
+    std::array<unsigned long, kSize> slots_{};
+    size_t count_ = 0;
+};
 std::mutex g_issued_mu;
-std::set<unsigned long> g_tags_issued, g_fids_issued;
+IssuedSet g_tags_issued, g_fids_issued;
 
 class Runner {
 public:
@@ -325,6 +350,7 @@ public:
         for (const auto &op : prog.prologue) step(op, 0, false);
         if (prog.two_threads && !prog.section.empty()) {
             say("// two threads, %s\n", prog.free_running ? "running at once" : "baton (program order)");
+            if (prog.free_running) split_for_free();
             free_ = prog.free_running;
             if (free_) run_free(prog.section);
             else run_baton(prog.section);
@@ -443,10 +469,10 @@ private:
         return mm.args.filter_detach_calls == 0;
     }
 
-    void issued(std::set<unsigned long> &set, unsigned long v, const char *what) {
+    void issued(IssuedSet &set, unsigned long v, const char *what) {
         std::lock_guard lk(g_issued_mu);
         FUZZ_CHECK(v != 0, "%s 0 was issued", what);
-        FUZZ_CHECK(set.insert(v).second, "%s %lu was issued twice in this instance (DLIL-TAG-001/DLIL-FLT-004)",
+        FUZZ_CHECK(set.insert(v), "%s %lu was issued twice in this instance (DLIL-TAG-001/DLIL-FLT-004)",
                    what, v);
     }
 
@@ -1051,6 +1077,23 @@ private:
         case K::kEvent:
         case K::kIoctl: return true;
         default: return false;
+        }
+    }
+
+    // Before the free-running section: a protocol left by the prologue in
+    // one thread's slots with the other thread's protocol family or
+    // ethertype would make the other thread's results depend on timing.
+    void split_for_free() {
+        for (int s = 0; s < kTags; ++s) {
+            const TagModel &tm = m_.tags[s];
+            if (!tm.live) continue;
+            const int owner = s / 4;
+            const int pf_part = static_cast<int>(std::find(std::begin(kPfs), std::end(kPfs), tm.pf) - std::begin(kPfs)) / 4;
+            const int desc_part = tm.desc == 0 ? owner : (tm.desc == 1 || tm.desc == 3) ? 0 : (tm.desc == 2 || tm.desc == 4) ? 1 : -1;
+            if (pf_part != owner || desc_part != owner) {
+                say("// before the free-running section: ");
+                proto_detach_slot(s);
+            }
         }
     }
 
