@@ -28,6 +28,15 @@ std::vector<ThreadAttempts *> &threads() {
 }
 uint64_t g_retired = 0;  // guarded by g_threads_mu
 
+// The fast path reads this pointer only: initial-exec and constinit make it
+// one %fs-relative load, with no __tls_get_addr call and no TLS guard (the
+// mbuf fast path calls alloc_permitted() once per mbuf).
+[[gnu::tls_model("initial-exec")]] constinit thread_local ThreadAttempts *t_mine = nullptr;
+// Set once the thread's counter is destroyed (thread exit): later attempts
+// of that thread, from other TLS destructors, go to g_late.
+[[gnu::tls_model("initial-exec")]] constinit thread_local bool t_gone = false;
+std::atomic<uint64_t> g_late{0};
+
 struct ThreadAttempts {
     std::atomic<uint64_t> n{0};
     ThreadAttempts() {
@@ -35,6 +44,8 @@ struct ThreadAttempts {
         threads().push_back(this);
     }
     ~ThreadAttempts() {
+        t_mine = nullptr;
+        t_gone = true;
         std::lock_guard lk(g_threads_mu);
         g_retired += n.load(std::memory_order_relaxed);
         auto &v = threads();
@@ -42,16 +53,23 @@ struct ThreadAttempts {
     }
 };
 
-ThreadAttempts &mine() {
+[[gnu::noinline]] void count_attempt_slow() noexcept {
+    if (t_gone) {
+        g_late.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
     thread_local ThreadAttempts t;
-    return t;
+    t_mine = &t;
+    t.n.store(t.n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 }  // namespace
 
 bool alloc_permitted() noexcept {
-    auto &t = mine();
-    t.n.store(t.n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (ThreadAttempts *t = t_mine) [[likely]]
+        t->n.store(t->n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    else
+        count_attempt_slow();
     if (!g_armed.load(std::memory_order_relaxed)) return true;
     const int64_t left = g_countdown.fetch_sub(1, std::memory_order_acq_rel) - 1;
     const bool fail = left == 0 || (left < 0 && g_persistent.load(std::memory_order_relaxed));
@@ -71,7 +89,7 @@ int set_alloc_failure(uint64_t nth, bool persistent) noexcept {
 
 uint64_t alloc_attempts() noexcept {
     std::lock_guard lk(g_threads_mu);
-    uint64_t sum = g_retired;
+    uint64_t sum = g_retired + g_late.load(std::memory_order_relaxed);
     for (auto *t : threads()) sum += t->n.load(std::memory_order_relaxed);
     return sum;
 }

@@ -39,7 +39,7 @@ void install(struct mbuf *m, char *c) noexcept {
 
 bool attach_cluster(struct mbuf *m) noexcept {
     if (!alloc_permitted()) return false;
-    auto *c = static_cast<char *>(mbpool::take(mbpool::kCluster));
+    auto *c = static_cast<char *>(mbpool::take<mbpool::kCluster>());
     if (c == nullptr) return false;
     install(m, c);
     return true;
@@ -60,7 +60,7 @@ void release_cluster(struct mbuf *m) noexcept {
     auto &refs = mbpool::cluster_refs(c);
     if (refs.load(std::memory_order_acquire) == 1 ||
         refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        mbpool::give(mbpool::kCluster, c);
+        mbpool::give<mbpool::kCluster>(c);
     }
 }
 
@@ -72,7 +72,7 @@ bool cluster_shared(const struct mbuf *m) noexcept {
 struct mbuf *mclget(struct mbuf *m, int /*how*/) noexcept {
     if (m == nullptr || (m->m_flags & M_EXT)) return m;
     if (!alloc_permitted()) return m;
-    auto *c = static_cast<char *>(mbpool::take(mbpool::kCluster));
+    auto *c = static_cast<char *>(mbpool::take<mbpool::kCluster>());
     if (c == nullptr) return m;
     // m_ext overlays the internal buffer: save the data first (MBUF-CLUSTER-003).
     if (m->m_len > 0) std::memcpy(c, m->m_data, static_cast<size_t>(m->m_len));

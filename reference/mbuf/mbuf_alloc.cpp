@@ -18,7 +18,7 @@ namespace {
 inline struct mbuf *raw_get(int type) noexcept {
     if (!type_valid(type)) return nullptr;
     if (!alloc_permitted()) return nullptr;
-    auto *m = static_cast<struct mbuf *>(mbpool::take(mbpool::kMbuf));
+    auto *m = static_cast<struct mbuf *>(mbpool::take<mbpool::kMbuf>());
     if (m == nullptr) return nullptr;
     m->m_next = nullptr;
     m->m_nextpkt = nullptr;
@@ -32,12 +32,14 @@ inline struct mbuf *raw_get(int type) noexcept {
 
 bool type_valid(int type) noexcept { return type > MT_FREE && type < MT_MAX; }
 
+// m_get: a fresh plain mbuf (MBUF-ALLOC-001).
 struct mbuf *get(int /*how*/, int type) noexcept {
     struct mbuf *m = raw_get(type);
     if (m != nullptr) m->m_data = m->m_dat;
     return m;
 }
 
+// m_gethdr: a fresh packet-header mbuf, header zeroed (MBUF-ALLOC-002).
 struct mbuf *gethdr(int /*how*/, int type) noexcept {
     struct mbuf *m = raw_get(type);
     if (m == nullptr) return nullptr;
@@ -49,12 +51,15 @@ struct mbuf *gethdr(int /*how*/, int type) noexcept {
     return m;
 }
 
+// m_getclr: m_get with the MLEN data bytes zeroed (MBUF-ALLOC-006).
 struct mbuf *getclr(int how, int type) noexcept {
     struct mbuf *m = get(how, type);
     if (m != nullptr) std::memset(m->m_dat, 0, MLEN);
     return m;
 }
 
+// m_getpacket: a packet-header mbuf with a cluster, or nothing
+// (MBUF-ALLOC-007).
 struct mbuf *getpacket() noexcept {
     struct mbuf *m = gethdr(M_DONTWAIT, MT_DATA);
     if (m == nullptr) return nullptr;
@@ -67,30 +72,39 @@ struct mbuf *getpacket() noexcept {
 
 // Frees one mbuf and returns its successor.  A pointer that is not a live
 // mbuf of this stack (already free, or never an mbuf) is refused and counted
-// (MBUF-FREE-004/005): it is never written, and NULL is returned because its
-// m_next cannot be trusted.
-struct mbuf *free_one(struct mbuf *m) noexcept {
-    if (m == nullptr) return nullptr;
+// (MBUF-FREE-004/005): it is never read or written, and NULL is returned
+// because its m_next cannot be trusted.  Inline so that free_chain's loop
+// is straight code.
+[[gnu::always_inline]] inline struct mbuf *free_inline(struct mbuf *m) noexcept {
     if (!mbpool::mbuf_is_live(m)) [[unlikely]] {
         mbpool::count_double_free();
         return nullptr;
     }
     struct mbuf *next = m->m_next;
-    if ((m->m_flags & M_PKTHDR) && m->m_pkthdr.aux != nullptr) {
-        struct mbuf *aux = m->m_pkthdr.aux;
-        m->m_pkthdr.aux = nullptr;
-        free_chain(aux);
+    if (m->m_flags & (M_PKTHDR | M_EXT)) {
+        if ((m->m_flags & M_PKTHDR) && m->m_pkthdr.aux != nullptr) {
+            struct mbuf *aux = m->m_pkthdr.aux;
+            m->m_pkthdr.aux = nullptr;
+            free_chain(aux);
+        }
+        if (m->m_flags & M_EXT) release_cluster(m);
     }
-    if (m->m_flags & M_EXT) release_cluster(m);
     m->m_type = MT_FREE;  // as in history; the pool's side table is what counts
-    mbpool::give(mbpool::kMbuf, m);
+    mbpool::give<mbpool::kMbuf>(m);
     return next;
 }
 
-void free_chain(struct mbuf *m) noexcept {
-    while (m != nullptr) m = free_one(m);
+struct mbuf *free_one(struct mbuf *m) noexcept {
+    if (m == nullptr) return nullptr;
+    return free_inline(m);
 }
 
+void free_chain(struct mbuf *m) noexcept {
+    while (m != nullptr) m = free_inline(m);
+}
+
+// m_freem_list: free every packet of an m_nextpkt queue; the number freed
+// (MBUF-FREE-009/010).
 int free_packets(struct mbuf *m) noexcept {
     int packets = 0;
     while (m != nullptr) {

@@ -15,12 +15,6 @@
 namespace nke::ref::mb {
 namespace {
 
-int64_t length64(const struct mbuf *m) noexcept {
-    int64_t n = 0;
-    for (; m != nullptr; m = m->m_next) n += m->m_len;
-    return n;
-}
-
 // The mbuf holding byte `off` of the chain (off < length) and the offset
 // inside it.  Skips empty mbufs.
 const struct mbuf *seek(const struct mbuf *m, int64_t &off) noexcept {
@@ -35,30 +29,50 @@ inline size_t to_size(int64_t v) noexcept { return static_cast<size_t>(v); }
 
 }  // namespace
 
-int length(const struct mbuf *m) noexcept { return static_cast<int>(length64(m)); }
+// m_length: the bytes of the chain, along m_next only (MBUF-SPACE-003).
+int length(const struct mbuf *m) noexcept { return static_cast<int>(chain_length(m)); }
 
+// m_copydata: copy len bytes of the chain, starting off bytes from its
+// beginning, into the flat buffer cp.  The whole range is checked first, so
+// on EINVAL nothing was written (MBUF-COPYDATA-*).
 int copydata(const struct mbuf *m, int off, int len, void *cp) noexcept {
     if (off < 0 || len < 0 || (len > 0 && cp == nullptr)) return EINVAL;
-    if (int64_t{off} + len > length64(m)) return EINVAL;
+    if (int64_t{off} + len > chain_length(m)) return EINVAL;
     if (len == 0) return 0;
     int64_t o = off;
     m = seek(m, o);
     auto *out = static_cast<char *>(cp);
-    int64_t left = len;
-    while (left > 0) {
+    // Segments that follow each other in memory (clusters carved in order
+    // from the arena usually do) are copied with one memcpy: a 64 KiB chain
+    // of 2 KiB clusters then copies at memcpy speed, not at the ~85% that
+    // 32 separate 2 KiB copies reach.
+    const char *run = m->m_data + o;
+    int64_t run_len = 0;
+    for (int64_t left = len; left > 0; m = m->m_next, o = 0) {
         const int64_t n = std::min<int64_t>(left, m->m_len - o);
-        std::memcpy(out, m->m_data + o, to_size(n));
-        out += n;
+        const char *src = m->m_data + o;
+        if (src != run + run_len) {
+            std::memcpy(out, run, to_size(run_len));
+            out += run_len;
+            run = src;
+            run_len = 0;
+        }
+        run_len += n;
         left -= n;
-        o = 0;
-        m = m->m_next;
     }
+    std::memcpy(out, run, to_size(run_len));
     return 0;
 }
 
+// m_copyback: copy len bytes from cp into the chain, starting off bytes from
+// its beginning, extending the chain (zero-filled up to off) when the range
+// runs past its end.  The extension is allocated before any byte is
+// written, so ENOBUFS leaves the chain exactly as it was
+// (MBUF-COPYBACK-*).  Bytes in a shared cluster are written in place, as
+// they always were: the other holders see them (MBUF-COPYBACK-006).
 int copyback(struct mbuf *m0, int off, int len, const void *cp) noexcept {
     if (m0 == nullptr || off < 0 || len < 0 || (len > 0 && cp == nullptr)) return EINVAL;
-    const int64_t total = length64(m0);
+    const int64_t total = chain_length(m0);
     const int64_t end = int64_t{off} + len;
     if (end > total) {
         // Allocate everything the write needs before changing anything, so a
@@ -103,9 +117,16 @@ int copyback(struct mbuf *m0, int off, int len, const void *cp) noexcept {
     return 0;
 }
 
+// m_copym: make a copy of len bytes of the chain starting off bytes from
+// its beginning (len == M_COPYALL: to the end).  Internal buffers are
+// copied; clusters are shared by reference.  The packet header is copied
+// when off == 0 (length set to the copy's, aux left behind).  Bad ranges and
+// zero-byte copies give NULL before anything is allocated; an allocation
+// failure frees the partial copy, dropping the cluster references it took
+// (MBUF-COPYM-*).
 struct mbuf *copym(const struct mbuf *m, int off, int len, int how) noexcept {
     if (m == nullptr || off < 0 || len < 0) return nullptr;
-    const int64_t total = length64(m);
+    const int64_t total = chain_length(m);
     if (off > total) return nullptr;
     const int64_t want = len == M_COPYALL ? total - off : len;
     if (off + want > total || want == 0) return nullptr;
@@ -150,6 +171,10 @@ struct mbuf *copym(const struct mbuf *m, int off, int len, int how) noexcept {
     return top;
 }
 
+// m_devget: a new packet holding a copy of totlen bytes from buf, received
+// on ifp.  Clusters hold every part of at least MINCLSIZE bytes.  off0 was
+// the trailer-encapsulation offset of 4.4BSD; only 0 is valid
+// (MBUF-DEVGET-*).
 struct mbuf *devget(const char *buf, int totlen, int off0, struct ifnet *ifp) noexcept {
     if (buf == nullptr || totlen <= 0 || off0 != 0) return nullptr;
     struct mbuf *top = gethdr(M_DONTWAIT, MT_DATA);

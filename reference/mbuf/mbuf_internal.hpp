@@ -63,6 +63,14 @@ struct mbuf *split(struct mbuf *m0, int len0, int how) noexcept;
 
 // --- small helpers shared by the files above -------------------------------
 
+// Bytes in the chain, in 64-bit arithmetic so that sums with an int offset
+// cannot overflow.
+inline int64_t chain_length(const struct mbuf *m) noexcept {
+    int64_t n = 0;
+    for (; m != nullptr; m = m->m_next) n += m->m_len;
+    return n;
+}
+
 // Start and end of the storage the data of m may occupy.
 inline char *buf_start(struct mbuf *m) noexcept {
     if (m->m_flags & M_EXT) return m->m_ext.ext_buf;

@@ -17,12 +17,6 @@
 namespace nke::ref::mb {
 namespace {
 
-int64_t length64(const struct mbuf *m) noexcept {
-    int64_t n = 0;
-    for (; m != nullptr; m = m->m_next) n += m->m_len;
-    return n;
-}
-
 // Place len bytes at the end of a fresh mbuf's buffer, aligned to
 // sizeof(long): M_ALIGN / MH_ALIGN without the macros' C casts.
 void align_end(struct mbuf *m, int len) noexcept {
@@ -32,6 +26,7 @@ void align_end(struct mbuf *m, int len) noexcept {
 
 }  // namespace
 
+// M_MOVE_PKTHDR: see mbuf_internal.hpp (MBUF-PKTHDR-004).
 void move_pkthdr(struct mbuf *to, struct mbuf *from) noexcept {
     to->m_pkthdr = from->m_pkthdr;
     to->m_flags = static_cast<int16_t>((to->m_flags & M_EXT) | (from->m_flags & M_COPYFLAGS));
@@ -40,6 +35,10 @@ void move_pkthdr(struct mbuf *to, struct mbuf *from) noexcept {
     from->m_flags = static_cast<int16_t>(from->m_flags & ~M_PKTHDR);
 }
 
+// m_adj: trim req_len bytes from the head (req_len >= 0) or -req_len bytes
+// from the tail (req_len < 0) of the chain.  Mbufs that become empty stay
+// where they are; nothing is freed, so the call cannot fail.  The packet
+// header's length is recomputed from the chain (MBUF-ADJ-*).
 void adj(struct mbuf *mp, int req_len) noexcept {
     if (mp == nullptr) return;
     if (req_len >= 0) {
@@ -53,7 +52,7 @@ void adj(struct mbuf *mp, int req_len) noexcept {
         }
     } else {
         // Trim from the tail: keep the first total - |req_len| bytes.
-        int64_t keep = std::max<int64_t>(0, length64(mp) + req_len);
+        int64_t keep = std::max<int64_t>(0, chain_length(mp) + req_len);
         for (struct mbuf *m = mp; m != nullptr; m = m->m_next) {
             if (m->m_len <= keep) {
                 keep -= m->m_len;
@@ -63,15 +62,22 @@ void adj(struct mbuf *mp, int req_len) noexcept {
             }
         }
     }
-    if (mp->m_flags & M_PKTHDR) mp->m_pkthdr.len = static_cast<int32_t>(length64(mp));
+    if (mp->m_flags & M_PKTHDR) mp->m_pkthdr.len = static_cast<int32_t>(chain_length(mp));
 }
 
+// m_pullup: rearrange the chain so that its first len bytes are contiguous
+// in the first mbuf, so that mtod() can be used on a header of that size.
+// If the first mbuf's internal buffer has the room, the bytes are pulled in
+// behind its data; otherwise a new mbuf (at most MHLEN bytes) is put in
+// front and takes the packet header.  Mbufs emptied by the pull are freed.
+// On failure the whole chain is freed and NULL returned: the historical
+// contract every caller relies on (MBUF-PULLUP-*).
 struct mbuf *pullup(struct mbuf *n, int len) noexcept {
     if (n == nullptr) return nullptr;
     // Already contiguous (including len <= 0): nothing to do, whatever the
     // size (xnu failed for len > MHLEN here; MBUF-PULLUP-002).
     if (n->m_len >= len) return n;
-    if (length64(n) < len) {
+    if (chain_length(n) < len) {
         free_chain(n);
         return nullptr;
     }
@@ -107,6 +113,9 @@ struct mbuf *pullup(struct mbuf *n, int len) noexcept {
     return dest;
 }
 
+// m_prepend: put a new mbuf holding len bytes (content unspecified) in
+// front of the chain; the packet header moves to it and its length grows by
+// len.  On failure the chain is freed (MBUF-PREPEND-*).
 struct mbuf *prepend(struct mbuf *m, int len, int how) noexcept {
     if (m == nullptr) return nullptr;
     const bool hdr = (m->m_flags & M_PKTHDR) != 0;
@@ -124,6 +133,9 @@ struct mbuf *prepend(struct mbuf *m, int len, int how) noexcept {
     return mn;
 }
 
+// m_prepend_2 (M_PREPEND): as m_prepend, but use the first mbuf's leading
+// space when there is enough (never that of a shared cluster, which reports
+// none).
 struct mbuf *prepend_2(struct mbuf *m, int len, int how) noexcept {
     if (m == nullptr) return nullptr;
     if (len >= 0 && leading_space(m) >= len) {
@@ -135,9 +147,13 @@ struct mbuf *prepend_2(struct mbuf *m, int len, int how) noexcept {
     return prepend(m, len, how);
 }
 
+// m_cat: append chain n to chain m.  n's packet header is dropped; bytes of
+// n that fit in the writable trailing space of m's last mbuf are copied
+// there (and their mbufs freed), the rest is linked.  m's packet length
+// grows by n's bytes (MBUF-CAT-*).
 void cat(struct mbuf *m, struct mbuf *n) noexcept {
     if (m == nullptr || n == nullptr) return;
-    const int64_t added = length64(n);
+    const int64_t added = chain_length(n);
     if (n->m_flags & M_PKTHDR) {
         // n becomes part of m's packet: its header, aux included, goes away
         // (MBUF-CAT-003).
@@ -157,6 +173,11 @@ void cat(struct mbuf *m, struct mbuf *n) noexcept {
     if (m->m_flags & M_PKTHDR) m->m_pkthdr.len += static_cast<int32_t>(added);
 }
 
+// m_split: cut the chain after len0 bytes and return the tail.  The mbuf
+// holding the cut gives its remaining bytes to a new mbuf (copied, or the
+// cluster shared); a pkthdr chain's tail gets a header of its own.  Every
+// mbuf needed is allocated before anything changes, so NULL means the chain
+// is exactly as it was (MBUF-SPLIT-*).
 struct mbuf *split(struct mbuf *m0, int len0, int how) noexcept {
     if (m0 == nullptr || len0 < 0) return nullptr;
     const bool hdr = (m0->m_flags & M_PKTHDR) != 0;

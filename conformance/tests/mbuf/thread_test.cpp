@@ -1,5 +1,6 @@
 // spec/mbuf.md — counters and threads (MBUF-COUNT-*, MBUF-THREAD-*).
 #include <atomic>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -116,4 +117,34 @@ NKE_TEST(MbufThread, SharedClusterChainsFreedConcurrently, "MBUF-THREAD-003") {
         ASSERT_EQ(bad.load(), 0);
     }
     mbt::expect_delta(before, 0, 0, "shared clusters freed from several threads");
+}
+
+NKE_TEST(MbufThread, ManyShortLivedThreadsLeaveExactCounts, "MBUF-THREAD-001", "MBUF-COUNT-004") {
+    // Each thread holds more mbufs than any per-thread cache would keep,
+    // frees half of them itself and leaves the rest to the main thread.
+    const auto before = nke::test::counters();
+    std::vector<struct mbuf *> left;
+    std::mutex mu;
+    for (int round = 0; round < 8; ++round) {
+        std::vector<std::thread> ts;
+        for (int t = 0; t < 6; ++t) {
+            ts.emplace_back([&] {
+                std::vector<struct mbuf *> mine;
+                for (int i = 0; i < 700; ++i) mine.push_back(i % 3 ? m_get(M_DONTWAIT, MT_DATA) : m_getpacket());
+                for (size_t i = 0; i < mine.size(); i += 2) m_freem(mine[i]);
+                std::lock_guard lk(mu);
+                for (size_t i = 1; i < mine.size(); i += 2) left.push_back(mine[i]);
+            });
+        }
+        for (auto &t : ts) t.join();
+    }
+    int64_t clusters = 0;
+    for (auto *m : left) {
+        ASSERT_NE(m, nullptr);
+        clusters += (m->m_flags & M_EXT) ? 1 : 0;
+    }
+    EXPECT_GT(clusters, 0);
+    mbt::expect_delta(before, static_cast<int64_t>(left.size()), clusters, "after the threads exited");
+    for (auto *m : left) m_freem(m);
+    mbt::expect_delta(before, 0, 0, "after the main thread freed the rest");
 }
