@@ -5,11 +5,29 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <optional>
 
 #include "dlil/dlil.hpp"
 #include "dlil/stats.hpp"
 
 namespace nke::ref::dlil {
+
+// Calls into NKE code on the data path.  Every data-path entry point opens
+// one CallbackScope(nullptr) right after its ReadSection, so every callback
+// it makes runs inside a scope (callback_depth() > 0: the user-side calls
+// refuse, CONC-CB-002).  A callback of a registration owned by a module also
+// gets its own scope, which counts the module's calls in flight
+// (KMOD-UNLOAD-004).  Registrations without an owner, the common case on a
+// hot path, then cost nothing per call.
+class OwnerScope {
+public:
+    explicit OwnerScope(Module *owner) noexcept {
+        if (owner) scope_.emplace(owner);
+    }
+
+private:
+    std::optional<CallbackScope> scope_;
+};
 
 // Sentinel "walk the whole list" start positions.
 inline constexpr size_t kAllFilters = static_cast<size_t>(-1);

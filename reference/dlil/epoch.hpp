@@ -6,9 +6,9 @@
 // atomic pointers, inside a ReadSection.  A writer unlinks an object from
 // every snapshot, then retire()s it; the object's finish() (which may call
 // NKE code: filter_detach, if_free) runs once every read section that could
-// still see it has ended.  Entering and leaving a section costs one
-// sequentially consistent store and one release store per thread, however
-// many packets the call carries.
+// still see it has ended.  Entering and leaving a section costs two plain
+// stores to a per-thread slot (with membarrier(2); one sequentially
+// consistent store otherwise), however many packets the call carries.
 //
 // quiesce() at read depth 0 waits for those sections and runs what is due on
 // the calling thread, so a detach made outside the data path has completed
@@ -32,9 +32,7 @@ public:
     virtual void finish() noexcept = 0;
     virtual ~Retired() = default;
 
-private:
-    friend void retire(Retired *) noexcept;
-    friend void reclaim() noexcept;
+    // Bookkeeping of epoch.cpp; nothing else touches these.
     Retired *retire_next_ = nullptr;
     uint64_t retire_epoch_ = 0;
 };

@@ -15,6 +15,7 @@ namespace {
 // funnel, and a funnel holder may be waiting for this section to end.
 int walk(ifnet *ifp, kern_event_msg *ev, uint32_t *copy, bool &repost_it) noexcept {
     ReadSection rs;
+    CallbackScope in_dlil(nullptr);  // see OwnerScope
     Iface *i = find_usable(ifp);
     if (i == nullptr) return ENXIO;
     auto verdict = [](int rc, int &result) {
@@ -30,7 +31,7 @@ int walk(ifnet *ifp, kern_event_msg *ev, uint32_t *copy, bool &repost_it) noexce
         ifnet *seen = ifp;
         int rc;
         {
-            CallbackScope scope(f->owner());
+            OwnerScope scope(f->owner());
             rc = f->ifl.filter_if_event(f->ifl.cookie, &seen, &ev);
         }
         if (rc == 0 && (seen != ifp || ev == nullptr)) rc = EINVAL;  // no switching interfaces
@@ -39,7 +40,7 @@ int walk(ifnet *ifp, kern_event_msg *ev, uint32_t *copy, bool &repost_it) noexce
     if (ifp->if_event) {
         int rc;
         {
-            CallbackScope scope(i->owner());
+            OwnerScope scope(i->owner());
             rc = ifp->if_event(ifp, ev);
         }
         if (verdict(rc, result)) return result;
@@ -52,7 +53,7 @@ int walk(ifnet *ifp, kern_event_msg *ev, uint32_t *copy, bool &repost_it) noexce
             if (!f->prl.filter_dl_event || f->dead.load(std::memory_order_acquire)) continue;
             int rc;
             {
-                CallbackScope scope(f->owner());
+                OwnerScope scope(f->owner());
                 rc = f->prl.filter_dl_event(f->prl.cookie, ev);
             }
             if (verdict(rc, result)) return result;
@@ -60,7 +61,7 @@ int walk(ifnet *ifp, kern_event_msg *ev, uint32_t *copy, bool &repost_it) noexce
         if (p->event) {
             int rc;
             {
-                CallbackScope scope(p->owner());
+                OwnerScope scope(p->owner());
                 rc = p->event(ev, p->tag);
             }
             if (rc == EJUSTRETURN) return 0;  // other errors of dl_event are ignored (hist §4.9)

@@ -45,11 +45,12 @@ int link_locked(Filter *f, std::vector<Filter *> &list, Published<Filter> &pub, 
     }
     if (!list_snap || !ids_snap) return ENOBUFS;
     f->id = s.next_filter++;
+    // The owner is read by the data path (CallbackScope): set it first.
+    registration_add(*f, {addrs[0], addrs[1], addrs[2], addrs[3], addrs[4], addrs[5]});
     list.swap(next_list);
     s.filters_master.push_back(f);
     pub.publish(std::move(list_snap));
     s.filter_ids.publish(std::move(ids_snap));
-    registration_add(*f, {addrs[0], addrs[1], addrs[2], addrs[3], addrs[4], addrs[5]});
     if (f->owner() != f->iface->owner()) {
         f->foreign_to_iface = true;
         f->iface->foreign.fetch_add(1);

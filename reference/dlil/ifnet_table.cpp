@@ -144,12 +144,13 @@ int if_attach(ifnet *ifp) noexcept {
     i->ident = ident_of(ifp);
     {
         std::lock_guard lk(s.mu);
-        i->state = IfState::attached;
-        s.usable.publish(std::move(snap));
+        // The owner is read by the data path: set it before publishing.
         registration_add(*i, {ifp, reinterpret_cast<const void *>(ifp->if_output),
                               reinterpret_cast<const void *>(ifp->if_ioctl),
                               reinterpret_cast<const void *>(ifp->if_free),
                               reinterpret_cast<const void *>(ifp->if_event)});
+        i->state = IfState::attached;
+        s.usable.publish(std::move(snap));
         if (!fam->builtin && i->owner() != fam->owner()) fam->foreign.fetch_add(1);
         live_add(Live::interfaces, 1);
     }

@@ -24,6 +24,7 @@ int refuse(mbuf *m, int err) noexcept {
 int inject_if_input(mbuf *m, char *frame, unsigned long from_id) noexcept {
     if (m == nullptr) return EINVAL;
     ReadSection rs;
+    CallbackScope in_dlil(nullptr);  // see OwnerScope
     Filter *f = named(from_id, true);
     if (!f) return refuse(m, ENOENT);
     if (!(m->m_flags & M_PKTHDR)) return refuse(m, EINVAL);
@@ -40,6 +41,7 @@ int inject_if_input(mbuf *m, char *frame, unsigned long from_id) noexcept {
 int inject_pr_input(mbuf *m, char *frame, unsigned long from_id) noexcept {
     if (m == nullptr) return EINVAL;
     ReadSection rs;
+    CallbackScope in_dlil(nullptr);  // see OwnerScope
     Filter *f = named(from_id, false);
     if (!f) return refuse(m, ENOENT);
     if (!(m->m_flags & M_PKTHDR)) return refuse(m, EINVAL);
@@ -56,6 +58,7 @@ int inject_pr_output(mbuf *m, nke_sockaddr *dest, int raw, char *frame_type, cha
                      unsigned long from_id) noexcept {
     if (m == nullptr) return EINVAL;
     ReadSection rs;
+    CallbackScope in_dlil(nullptr);  // see OwnerScope
     Filter *f = named(from_id, false);
     if (!f) return refuse(m, ENOENT);
     if (raw == 0 && (frame_type == nullptr || dst_linkaddr == nullptr)) return refuse(m, EINVAL);
@@ -70,6 +73,7 @@ int inject_pr_output(mbuf *m, nke_sockaddr *dest, int raw, char *frame_type, cha
 int inject_if_output(mbuf *m, unsigned long from_id) noexcept {
     if (m == nullptr) return EINVAL;
     ReadSection rs;
+    CallbackScope in_dlil(nullptr);  // see OwnerScope
     Filter *f = named(from_id, true);
     if (!f) return refuse(m, ENOENT);
     const std::vector<Filter *> &list = f->iface->filters.get();

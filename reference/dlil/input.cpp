@@ -30,7 +30,7 @@ void deliver(Iface *i, Proto *p, mbuf *m, char *frame, int sync_ok) noexcept {
     }
     int rc;
     {
-        CallbackScope scope(p->owner());
+        OwnerScope scope(p->owner());
         rc = p->input(m, frame, ifp, p->tag, sync_ok);
     }
     if (rc != 0 && rc != EJUSTRETURN) {  // the protocol refused it: the DLIL frees
@@ -52,7 +52,7 @@ void input_from_proto_filters(Iface *i, Proto *p, mbuf *m, char *frame, size_t f
         ifnet *seen = ifp;
         int rc;
         {
-            CallbackScope scope(f->owner());
+            OwnerScope scope(f->owner());
             rc = f->prl.filter_dl_input(f->prl.cookie, &m, &frame, &seen);
         }
         switch (judge(rc, m, seen, ifp)) {
@@ -75,7 +75,7 @@ void input_from_if_filters(Iface *i, mbuf *m, char *frame, size_t from, int sync
         ifnet *seen = ifp;
         int rc;
         {
-            CallbackScope scope(f->owner());
+            OwnerScope scope(f->owner());
             rc = f->ifl.filter_if_input(f->ifl.cookie, &seen, &m, &frame);
         }
         switch (judge(rc, m, seen, ifp)) {
@@ -91,7 +91,7 @@ void input_from_if_filters(Iface *i, mbuf *m, char *frame, size_t from, int sync
     if_proto *handle = nullptr;
     int rc = ENOENT;
     if (ifp->if_demux) {
-        CallbackScope scope(i->fam->builtin ? nullptr : i->fam->owner());
+        OwnerScope scope(i->fam->builtin ? nullptr : i->fam->owner());
         rc = ifp->if_demux(ifp, m, frame, &handle);
     }
     if (rc == EJUSTRETURN) return;  // the family consumed (or dropped and counted) it
@@ -105,7 +105,7 @@ void input_from_if_filters(Iface *i, mbuf *m, char *frame, size_t from, int sync
             if (!o->offer || o->dead.load(std::memory_order_acquire)) continue;
             int claimed;
             {
-                CallbackScope scope(o->owner());
+                OwnerScope scope(o->owner());
                 claimed = o->offer(m, frame);
             }
             if (claimed == 0) {
@@ -155,6 +155,7 @@ bool split_header(ifnet *ifp, mbuf *&m, char *&frame) noexcept {
 int input(ifnet *ifp, mbuf *m_head) noexcept {
     if (ifp == nullptr || m_head == nullptr) return EINVAL;
     ReadSection rs;
+    CallbackScope in_dlil(nullptr);  // see OwnerScope
     Iface *i = find_usable(ifp);
     if (i == nullptr) {
         mb::free_packets(m_head);

@@ -18,6 +18,7 @@ bool stops(int rc, int &result) noexcept {
 int ioctl(uint32_t proto_family, ifnet *ifp, unsigned long cmd, void *arg) noexcept {
     if (ifp == nullptr) return EINVAL;
     ReadSection rs;
+    CallbackScope in_dlil(nullptr);  // see OwnerScope
     Iface *i = find_usable(ifp);
     if (i == nullptr) return ENXIO;
     int result = 0;
@@ -28,14 +29,14 @@ int ioctl(uint32_t proto_family, ifnet *ifp, unsigned long cmd, void *arg) noexc
             if (!f->prl.filter_dl_ioctl || f->dead.load(std::memory_order_acquire)) continue;
             int rc;
             {
-                CallbackScope scope(f->owner());
+                OwnerScope scope(f->owner());
                 rc = f->prl.filter_dl_ioctl(f->prl.cookie, ifp, cmd, arg);
             }
             if (stops(rc, result)) return result;
         }
         int rc = EOPNOTSUPP;
         if (p->ioctl) {
-            CallbackScope scope(p->owner());
+            OwnerScope scope(p->owner());
             rc = p->ioctl(p->tag, ifp, cmd, arg);
         }
         if (stops(rc, result)) return result;
@@ -45,7 +46,7 @@ int ioctl(uint32_t proto_family, ifnet *ifp, unsigned long cmd, void *arg) noexc
         if (!f->ifl.filter_if_ioctl || f->dead.load(std::memory_order_acquire)) continue;
         int rc;
         {
-            CallbackScope scope(f->owner());
+            OwnerScope scope(f->owner());
             rc = f->ifl.filter_if_ioctl(f->ifl.cookie, ifp, cmd, arg);
         }
         if (stops(rc, result)) return result;  // a filter's 0 does not count as handled
@@ -53,7 +54,7 @@ int ioctl(uint32_t proto_family, ifnet *ifp, unsigned long cmd, void *arg) noexc
     if (i->fam->reg.ifmod_ioctl) {
         int rc;
         {
-            CallbackScope scope(i->fam->builtin ? nullptr : i->fam->owner());
+            OwnerScope scope(i->fam->builtin ? nullptr : i->fam->owner());
             rc = i->fam->reg.ifmod_ioctl(ifp, cmd, arg);
         }
         if (stops(rc, result)) return result;  // fixes hist §9.2 #14 (lost module error)
@@ -61,7 +62,7 @@ int ioctl(uint32_t proto_family, ifnet *ifp, unsigned long cmd, void *arg) noexc
     }
     int rc = EOPNOTSUPP;
     if (ifp->if_ioctl) {
-        CallbackScope scope(i->owner());
+        OwnerScope scope(i->owner());
         rc = ifp->if_ioctl(ifp, cmd, arg);
     }
     if (rc == EJUSTRETURN) return 0;

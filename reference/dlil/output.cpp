@@ -33,7 +33,7 @@ int to_driver(Iface *i, mbuf *m) noexcept {
     if (m->m_flags & (M_BCAST | M_MCAST)) bump(ifp->if_data.ifi_omcasts);
     int rc;
     {
-        CallbackScope scope(i->owner());
+        OwnerScope scope(i->owner());
         rc = ifp->if_output(ifp, m);  // the driver owns m from here, whatever it returns
     }
     if (rc == EJUSTRETURN) return 0;
@@ -53,7 +53,7 @@ int output_from_if_filters(Iface *i, mbuf *m, size_t from) noexcept {
         ifnet *seen = ifp;
         int rc;
         {
-            CallbackScope scope(f->owner());
+            OwnerScope scope(f->owner());
             rc = f->ifl.filter_if_output(f->ifl.cookie, &seen, &m);
         }
         if (!stage_ok(rc, m, seen, ifp, result)) return result;
@@ -73,7 +73,7 @@ int output_from_proto_filters(Iface *i, Proto *p, mbuf *m, const nke_sockaddr *d
         ifnet *seen = ifp;
         int rc;
         {
-            CallbackScope scope(f->owner());
+            OwnerScope scope(f->owner());
             rc = f->prl.filter_dl_output(f->prl.cookie, &m, &seen, &d, dst_linkaddr, frame_type);
         }
         if (!stage_ok(rc, m, seen, ifp, result)) return result;
@@ -81,7 +81,7 @@ int output_from_proto_filters(Iface *i, Proto *p, mbuf *m, const nke_sockaddr *d
     if (raw == 0 && ifp->if_framer) {
         int rc;
         {
-            CallbackScope scope(i->fam->builtin ? nullptr : i->fam->owner());
+            OwnerScope scope(i->fam->builtin ? nullptr : i->fam->owner());
             rc = ifp->if_framer(ifp, &m, d, dst_linkaddr, frame_type);
         }
         if (!stage_ok(rc, m, ifp, ifp, result)) return result;
@@ -94,6 +94,7 @@ namespace {
 int output(unsigned long tag, mbuf *m, void *route, const nke_sockaddr *dest, int raw) noexcept {
     if (m == nullptr) return EINVAL;
     ReadSection rs;
+    CallbackScope in_dlil(nullptr);  // see OwnerScope
     Proto *p = find_tag(tag);
     if (p == nullptr || p->dead.load(std::memory_order_acquire)) {
         mb::free_chain(m);
@@ -109,7 +110,7 @@ int output(unsigned long tag, mbuf *m, void *route, const nke_sockaddr *dest, in
     if (raw == 0 && p->pre_output) {
         int rc;
         {
-            CallbackScope scope(p->owner());
+            OwnerScope scope(p->owner());
             rc = p->pre_output(ifp, &m, dest, route, frame_type, dst_linkaddr, tag);
         }
         int result = 0;

@@ -109,15 +109,16 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
             } catch (...) {
             }
             if (tags && protos) {
-                p->ready = true;
-                s.tags_master.insert(tag_position(s.tags_master, p->tag), p);
-                s.tags.publish(std::move(tags));
-                i->protos.publish(std::move(protos));
+                // The owner is read by the data path: set it before publishing.
                 registration_add(*p, {reg, reinterpret_cast<const void *>(reg->input),
                                       reinterpret_cast<const void *>(reg->pre_output),
                                       reinterpret_cast<const void *>(reg->event),
                                       reinterpret_cast<const void *>(reg->offer),
                                       reinterpret_cast<const void *>(reg->ioctl)});
+                p->ready = true;
+                s.tags_master.insert(tag_position(s.tags_master, p->tag), p);
+                s.tags.publish(std::move(tags));
+                i->protos.publish(std::move(protos));
                 if (p->owner() != i->owner()) {
                     p->foreign_to_iface = true;
                     i->foreign.fetch_add(1);

@@ -10,6 +10,9 @@
 
 #include "nke_test.hpp"
 
+#include <dlfcn.h>
+#include <sys/socket.h>
+
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -189,7 +192,7 @@ struct Proto {
     std::vector<std::vector<uint8_t>> desc_bytes;
     std::mutex mu;
     std::vector<struct mbuf *> got;  // frames it owns
-    std::vector<std::vector<uint8_t>> frames_seen;  // link headers it saw (first 14 bytes)
+    std::vector<std::vector<uint8_t>> frames_seen;  // link headers it saw (if_hdrlen bytes)
     int input_rc = 0;
     int offer_rc = ENOENT;
     int event_rc = 0;
@@ -204,13 +207,13 @@ struct Proto {
         TAILQ_INIT(&reg.demux_desc_head);
         reg.interface_family = APPLE_IF_FAM_ETHERNET;
         reg.protocol_family = pf;
-        reg.input = [](struct mbuf *m, char *frame, ifnet *, unsigned long dl_tag, int sync_ok) -> int {
+        reg.input = [](struct mbuf *m, char *frame, ifnet *ifp, unsigned long dl_tag, int sync_ok) -> int {
             Proto *p = lookup(dl_tag);
             note(p->name + ":input");
             std::lock_guard lk(p->mu);
             p->inputs.fetch_add(1);
             p->last_sync_ok = sync_ok;
-            if (frame) p->frames_seen.emplace_back(frame, frame + 14);
+            if (frame) p->frames_seen.emplace_back(frame, frame + ifp->if_hdrlen);
             else p->frames_seen.emplace_back();
             if (p->input_rc == 0 || p->input_rc == EJUSTRETURN) p->got.push_back(m);
             return p->input_rc;
@@ -515,5 +518,64 @@ struct FamilyGuard {
 };
 
 inline uint64_t events_posted() { return nke::test::counters().events_posted; }
+
+// A PF_SYSTEM/SYSPROTO_EVENT socket that listens to KEV_DL_SUBCLASS events
+// (spec/kern_event.md).  The user-side calls are looked up at run time so the
+// DLIL tests build against an implementation that does not have the
+// kern_event chapter yet; tests that need one skip (NOT_SUPPORTED) then.
+class EventTap {
+public:
+    EventTap() {
+        socket_ = reinterpret_cast<int (*)(int, int, int)>(dlsym(RTLD_DEFAULT, "nke_socket"));
+        ioctl_ = reinterpret_cast<int (*)(int, unsigned long, void *)>(dlsym(RTLD_DEFAULT, "nke_ioctl"));
+        recv_ = reinterpret_cast<ssize_t (*)(int, void *, size_t, int)>(dlsym(RTLD_DEFAULT, "nke_recv"));
+        close_ = reinterpret_cast<int (*)(int)>(dlsym(RTLD_DEFAULT, "nke_close"));
+        if (!socket_ || !ioctl_ || !recv_ || !close_) return;
+        fd_ = socket_(PF_SYSTEM, SOCK_RAW, SYSPROTO_EVENT);
+        if (fd_ < 0) return;
+        kev_request r{KEV_VENDOR_APPLE, KEV_NETWORK_CLASS, KEV_DL_SUBCLASS};
+        if (ioctl_(fd_, SIOCSKEVFILT, &r) != 0) {
+            close_(fd_);
+            fd_ = -1;
+        }
+    }
+    ~EventTap() {
+        if (fd_ >= 0) close_(fd_);
+    }
+    EventTap(const EventTap &) = delete;
+    EventTap &operator=(const EventTap &) = delete;
+    bool ok() const { return fd_ >= 0; }
+    // The next queued event (header + payload), or an empty vector.
+    std::vector<uint8_t> next() {
+        std::vector<uint8_t> buf(4096);
+        const ssize_t n = recv_(fd_, buf.data(), buf.size(), MSG_DONTWAIT);
+        buf.resize(n > 0 ? static_cast<size_t>(n) : 0);
+        return buf;
+    }
+    // Every queued event's code, in order.
+    std::vector<std::vector<uint8_t>> drain() {
+        std::vector<std::vector<uint8_t>> v;
+        for (auto e = next(); !e.empty(); e = next()) v.push_back(std::move(e));
+        return v;
+    }
+
+private:
+    int fd_ = -1;
+    int (*socket_)(int, int, int) = nullptr;
+    int (*ioctl_)(int, unsigned long, void *) = nullptr;
+    ssize_t (*recv_)(int, void *, size_t, int) = nullptr;
+    int (*close_)(int) = nullptr;
+};
+
+#define DL_REQUIRE_EVENTS(tap)                                                                 \
+    do {                                                                                       \
+        if (!(tap).ok())                                                                       \
+            GTEST_SKIP() << "NOT_SUPPORTED: no PF_SYSTEM event socket (spec/kern_event.md) " \
+                            "to read the DLIL's events";                                        \
+    } while (0)
+
+inline const kern_event_msg *as_event(const std::vector<uint8_t> &b) {
+    return reinterpret_cast<const kern_event_msg *>(b.data());
+}
 
 }  // namespace dltest

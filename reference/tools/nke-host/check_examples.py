@@ -2,7 +2,8 @@
 """Run the data-link example NKEs through nke-host and check their effect.
 
   rewrite: a VLAN-tagged IPv4 frame reaches an IPv4 capture protocol only
-           when dl_rewrite strips its tag.
+           when dl_rewrite strips its tag; with dl_proto answering it, the
+           answer leaves with the source address dl_rewrite sets.
   proto:   dl_proto attached for IPv4 with echo=1 receives every IPv4 frame
            and sends each one back through dlil_output and the driver.
 """
@@ -33,11 +34,26 @@ def read_report(path):
         return {k: int(v) for k, v in (line.split() for line in f if line.strip())}
 
 
+def read_pcap(path):
+    """The frames of a classic little- or big-endian pcap file."""
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    endian = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
+    frames, off = [], 24
+    while off + 16 <= len(data):
+        _, _, caplen, _ = struct.unpack(endian + "IIII", data[off:off + 16])
+        frames.append(data[off + 16:off + 16 + caplen])
+        off += 16 + caplen
+    return frames
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("which", choices=["rewrite", "proto"])
     ap.add_argument("--nke-host", required=True)
     ap.add_argument("--module", required=True)
+    ap.add_argument("--proto-module", help="dl_proto, for the rewrite check's answer")
     ap.add_argument("--capture", required=True)
     ap.add_argument("--workdir", required=True)
     a = ap.parse_args()
@@ -52,6 +68,16 @@ def main():
             sys.exit("FAIL: with dl_rewrite strip=1 the frame must reach IPv4")
         if read_report(report)["stripped"] != 1:
             sys.exit("FAIL: dl_rewrite reports %s" % read_report(report))
+        if a.proto_module:
+            mac = "02:aa:bb:cc:dd:ee"
+            out = host(a, ["-o", a.workdir,
+                           "-m", "%s:if=en0,strip=1,srcmac=%s,report=%s" % (a.module, mac, report),
+                           "-m", "%s:if=en0,type=0x0800,echo=1" % a.proto_module])
+            frames = read_pcap(os.path.join(a.workdir, "out.pcap"))
+            if len(frames) != 1 or frames[0][6:12] != bytes.fromhex(mac.replace(":", "")):
+                sys.exit("FAIL: the answer should leave from %s: %s" % (mac, [f[:14].hex() for f in frames]))
+            if read_report(report)["rewritten"] != 1:
+                sys.exit("FAIL: dl_rewrite reports %s" % read_report(report))
     else:
         out = host(a, ["-o", a.workdir, "-m",
                        "%s:if=en0,type=0x0800,echo=1,report=%s" % (a.module, report)])

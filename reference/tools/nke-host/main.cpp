@@ -373,7 +373,9 @@ int run(Options &o) {
         ModuleSpec &m = o.modules[loaded];
         void *data = m.args.empty() ? nullptr : m.args.data();
         if (int rc = kmod_load(m.path.c_str(), data, &m.id)) {
-            std::fprintf(stderr, "nke-host: kmod_load(%s): %s\n", m.path.c_str(), std::strerror(rc));
+            std::fprintf(stderr, "nke-host: kmod_load(%s): %s\n", m.path.c_str(),
+                         rc == ECANCELED ? "its start routine failed (NKE_LOG=1 shows its log)"
+                                         : std::strerror(rc));
             status = rc == ENOENT ? kExitIo : kExitRuntime;
             break;
         }
@@ -381,7 +383,8 @@ int run(Options &o) {
 
     uint64_t frames = 0, truncated = 0;
     uint64_t classes[kClasses] = {};
-    if (status == kExitOk) {
+    const bool replayed = status == kExitOk;
+    if (replayed) {
         Progress progress(o.progress == 1 || (o.progress == -1 && isatty(STDERR_FILENO)),
                           o.capture.c_str());
         pcap_pkthdr *h = nullptr;
@@ -425,7 +428,7 @@ int run(Options &o) {
         if (status == kExitOk) status = kExitRuntime;
     }
 
-    if (!o.quiet) {
+    if (!o.quiet && replayed) {
         uint64_t delivered = 0;
         for (auto &cap : captures) delivered += cap->frames;
         const uint64_t dropped = c.ifi_ierrors + c.ifi_iqdrops + c.ifi_noproto;
