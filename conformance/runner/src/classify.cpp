@@ -28,24 +28,29 @@ std::optional<SanitizerReport> find_sanitizer_report(std::string_view output) {
             size_t at, head = head_err.size();
             if ((at = line.find(head_err)) != std::string_view::npos ||
                 ((head = head_warn.size()), (at = line.find(head_warn)) != std::string_view::npos)) {
-                if (!rep) rep = SanitizerReport{std::string(tool), std::string(trim(line.substr(at))), false, false};
+                if (!rep) rep = SanitizerReport{std::string(tool), std::string(trim(line.substr(at))), false, false, {}};
                 const std::string_view what = line.substr(at + head);
-                for (const std::string_view deadly : {"SEGV", "BUS", "FPE", "ILL", "ABRT", "stack-overflow",
-                                                      "deadly signal"}) {
-                    if (what.rfind(deadly, 0) == 0) rep->deadly = true;
+                static constexpr std::pair<std::string_view, std::string_view> kDeadly[] = {
+                    {"SEGV", "SIGSEGV"}, {"BUS", "SIGBUS"},  {"FPE", "SIGFPE"},           {"ILL", "SIGILL"},
+                    {"ABRT", "SIGABRT"}, {"stack-overflow", "SIGSEGV"}, {"deadly signal", "a deadly signal"}};
+                for (const auto &[word, sig] : kDeadly) {
+                    if (rep->tool == tool && !rep->deadly && what.rfind(word, 0) == 0) {
+                        rep->deadly = true;
+                        rep->signal = std::string(sig);
+                    }
                 }
             } else if ((at = line.find(head_fatal)) != std::string_view::npos) {
-                if (!rep) rep = SanitizerReport{std::string(tool), std::string(trim(line.substr(at))), false, true};
+                if (!rep) rep = SanitizerReport{std::string(tool), std::string(trim(line.substr(at))), false, true, {}};
             } else if ((at = line.find(head_sum)) != std::string_view::npos) {
                 // The first SUMMARY line is the best one-line description
                 // (LeakSanitizer's summary is printed as AddressSanitizer's).
-                if (!rep) rep = SanitizerReport{std::string(tool), "", false, false};
+                if (!rep) rep = SanitizerReport{std::string(tool), "", false, false, {}};
                 if (rep->summary.rfind("SUMMARY: ", 0) != 0) rep->summary = std::string(trim(line.substr(at)));
             }
         }
         // UBSan without halt_on_error prints only "file:line:col: runtime error: ..."
         if (!rep && line.find(": runtime error: ") != std::string_view::npos) {
-            rep = SanitizerReport{"UndefinedBehaviorSanitizer", std::string(trim(line)), false, false};
+            rep = SanitizerReport{"UndefinedBehaviorSanitizer", std::string(trim(line)), false, false, {}};
         }
     }
     return rep;
@@ -83,7 +88,8 @@ Attempt classify(const ProcessEnd &end, const Record *finish, bool started, std:
     }
     if (san) {
         a.outcome = san->deadly ? Outcome::Crash : Outcome::Fail;
-        a.message = san->summary + reported;
+        a.message = (san->deadly ? "killed by " + san->signal + ", caught by " + san->tool + ": " : std::string()) +
+                    san->summary + reported;
         if (WIFSIGNALED(end.status)) a.message += " (" + describe_status(end.status) + ")";
         return a;
     }

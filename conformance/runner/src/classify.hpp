@@ -23,6 +23,7 @@ struct SanitizerReport {
     std::string summary;  // the SUMMARY line, or the ERROR line
     bool deadly = false;  // the sanitizer reported a fatal signal (SEGV, BUS, ...)
     bool tool_failure = false;  // the sanitizer runtime itself failed (FATAL: ...)
+    std::string signal;   // the fatal signal's name ("SIGSEGV"), when deadly
 };
 
 std::optional<SanitizerReport> find_sanitizer_report(std::string_view output);

@@ -1,5 +1,6 @@
 #include "probe.hpp"
 
+#include "classify.hpp"
 #include "process.hpp"
 #include "text.hpp"
 
@@ -8,6 +9,7 @@
 #include <nke/harness.h>
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -44,7 +46,15 @@ private:
 
 // Runs in the child.  Never returns a failure status itself: everything it
 // learns goes into the report; only a crash or a hang is seen by the parent.
-int probe_child(const std::string &path, const std::string &report_path) {
+int probe_child(const std::string &path, const std::string &report_path, const std::string &output_path) {
+    // What the object prints while loading (a sanitizer report, a loader
+    // error) goes to a file the parent quotes, not to the user's terminal.
+    const int out = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out >= 0) {
+        ::dup2(out, 1);
+        ::dup2(out, 2);
+        ::close(out);
+    }
     Report r(report_path);
     r.line("stage", "loading");
     void *h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -115,7 +125,8 @@ ProbeResult probe_implementation(const std::string &path, const std::string &scr
     ProbeResult res;
     res.info.path = path;
     const std::string report_path = scratch + "/abi-check.txt";
-    const pid_t pid = fork_call([&] { return probe_child(path, report_path); });
+    const std::string output_path = scratch + "/abi-check-output.txt";
+    const pid_t pid = fork_call([&] { return probe_child(path, report_path, output_path); });
     if (pid < 0) {
         res.error = std::string("cannot fork the ABI check: ") + std::strerror(errno);
         return res;
@@ -153,16 +164,21 @@ ProbeResult probe_implementation(const std::string &path, const std::string &scr
         else if (key == "version") res.info.version = value;
     }
 
+    const std::string output = read_file(output_path, nullptr, 1 << 20);
+    const std::string quoted = output.empty() ? "" : "\n--- its output ---\n" + tail(output, 25, 4000);
     if (!status) {
         res.error = interrupted() ? "interrupted during the ABI check"
                                   : "the implementation hung during the ABI check (stage: " + stage +
-                                        "); killed after " + std::to_string(static_cast<int>(timeout_s)) + " s";
+                                        "); killed after " + std::to_string(static_cast<int>(timeout_s)) + " s" + quoted;
         return res;
     }
-    if (WIFSIGNALED(*status)) {
-        res.error = "the implementation crashed during the ABI check (" + describe_status(*status) +
-                    ", stage: " + stage + ")";
+    const auto san = find_sanitizer_report(output);
+    if (WIFSIGNALED(*status) || (san && san->deadly)) {
+        const std::string how = san && san->deadly ? "killed by " + san->signal + ", caught by " + san->tool
+                                                   : describe_status(*status);
+        res.error = "the implementation crashed during the ABI check (" + how + ", stage: " + stage + ")";
         if (stage == "loading") res.error += "; a constructor of the object or of a dependency failed";
+        res.error += quoted;
         return res;
     }
     if (!dlopen_error.empty()) {
@@ -170,7 +186,7 @@ ProbeResult probe_implementation(const std::string &path, const std::string &scr
         return res;
     }
     if (stage != "done") {
-        res.error = "the ABI check stopped early (" + describe_status(*status) + ", stage: " + stage + ")";
+        res.error = "the ABI check stopped early (" + describe_status(*status) + ", stage: " + stage + ")" + quoted;
         return res;
     }
     std::string problems;      // everything wrong, for the message

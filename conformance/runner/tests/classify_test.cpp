@@ -89,6 +89,7 @@ TEST(Classify, SanitizedSegfaultIsStillACrash) {
                                   "SUMMARY: AddressSanitizer: SEGV x.c:7 in ctl_register\n";
     const Attempt a = run(signaled(SIGABRT), nullptr, asan_segv);
     EXPECT_EQ(a.outcome, Outcome::Crash);
+    EXPECT_EQ(a.message.rfind("killed by SIGSEGV, caught by AddressSanitizer: SUMMARY:", 0), 0u) << a.message;
     EXPECT_NE(a.message.find("ctl_register"), std::string::npos);
 }
 
