@@ -181,7 +181,7 @@ void cat(struct mbuf *m, struct mbuf *n) noexcept {
 struct mbuf *split(struct mbuf *m0, int len0, int how) noexcept {
     if (m0 == nullptr || len0 < 0) return nullptr;
     const bool hdr = (m0->m_flags & M_PKTHDR) != 0;
-    if (len0 == length64(m0)) {
+    if (len0 == chain_length(m0)) {
         // Splitting at the very end (MBUF-SPLIT-004): a plain chain is left
         // alone, a pkthdr chain gets an empty packet for its tail.  Trailing
         // empty mbufs stay in m0, so the result never has an m_next.
