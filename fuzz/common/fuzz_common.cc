@@ -178,6 +178,11 @@ const char *errno_name(int e) {
     case ESHUTDOWN: return "ESHUTDOWN";
     case EALREADY: return "EALREADY";
     case ECANCELED: return "ECANCELED";
+    case ECONNREFUSED: return "ECONNREFUSED";
+    case EIO: return "EIO";
+    case EWOULDBLOCK: return "EWOULDBLOCK";
+    case EFBIG: return "EFBIG";
+    case ENOSYS: return "ENOSYS";
     case ENOEXEC: return "ENOEXEC";
     case ERANGE: return "ERANGE";
     default: {
