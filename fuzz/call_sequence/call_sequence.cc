@@ -4,8 +4,9 @@
 //
 // Handles (resources): harness interfaces (IF0..IF2), a harness interface
 // family (FAM), two NKE modules loaded with kmod_load (MODA, MODB: each may
-// register a family, attach its own interface "fzm" and an interface filter),
-// dl_tags (TAG0..TAG7) and DLIL filter ids (FID0..FID7).
+// register a family, attach its own interface "fzm", an interface filter and
+// a kernel controller), dl_tags (TAG0..TAG7), DLIL filter ids (FID0..FID7),
+// kernel controllers (CTL0..CTL2) and control sockets (S0..S3).
 //
 // Threads: a program may end with a two-thread section.  Every call there is
 // tagged with the thread that makes it.  In "baton" mode the calls run in
@@ -35,6 +36,8 @@
 #include <array>
 #include <string>
 #include <thread>
+
+#include <sys/socket.h>
 #include <vector>
 
 #include "fdp_writer.hpp"
@@ -92,6 +95,14 @@ enum class K : uint8_t {
     kModLoad,
     kModUnload,
     kModStat,
+    kCtlReg,
+    kCtlDereg,
+    kSockOpen,
+    kSockConnect,
+    kSockClose,
+    kSockSend,
+    kCtlEnqueue,
+    kSockRecv,
 };
 // 32 opcodes; the unused ones are reserved for the socket, controller and
 // socket-filter calls, so adding them keeps existing inputs' meaning.
@@ -99,8 +110,8 @@ constexpr K kOpTable[32] = {
     K::kIfAttach,      K::kIfDetach,       K::kFamReg,      K::kFamDereg,   K::kProtoAttach,  K::kProtoDetach,
     K::kFindTag,       K::kIfFilterAttach, K::kPrFilterAttach, K::kFilterDetach, K::kInput,   K::kOutput,
     K::kEvent,         K::kIoctl,          K::kModLoad,     K::kModUnload,  K::kModStat,      K::kProtoAttach,
-    K::kIfFilterAttach, K::kInput,         K::kNop,         K::kNop,        K::kNop,          K::kNop,
-    K::kNop,           K::kNop,            K::kNop,         K::kNop,        K::kNop,          K::kNop,
+    K::kIfFilterAttach, K::kInput,         K::kCtlReg,      K::kCtlDereg,   K::kSockOpen,     K::kSockConnect,
+    K::kSockClose,     K::kSockSend,       K::kCtlEnqueue,  K::kSockRecv,   K::kSockConnect,  K::kNop,
     K::kNop,           K::kNop,
 };
 
@@ -281,6 +292,25 @@ struct ModModel {
 
 enum FamState { kFamNone, kFamRegistered, kFamPending };
 
+constexpr int kCtls = 3;
+constexpr int kSocks = 4;
+constexpr int kCtlTargets = kCtls + kMods;  // harness controllers, then the modules'
+
+struct CtlModel {
+    bool registered = false;
+    kern_ctl_ref ref = nullptr;
+    uint32_t unit = 0;
+    bool privileged = false;
+    int client = -1;     // socket slot
+};
+
+struct SockModel {
+    bool open = false;
+    int fd = -1;
+    int target = -1;     // controller target when connected
+    std::vector<std::vector<uint8_t>> queue;  // records enqueued for it
+};
+
 struct Model {
     IfModel ifs[kIfs];
     TagModel tags[kTags];
@@ -288,7 +318,24 @@ struct Model {
     ModModel mods[kMods];
     FamState fam = kFamNone;
     int fam_shutdown_expected = 0;
+    CtlModel ctls[kCtls];
+    SockModel socks[kSocks];
 };
+
+// Harness controllers' callbacks: counted per controller slot (userdata).
+std::atomic<int> g_ctl_connects[kCtls], g_ctl_disconnects[kCtls], g_ctl_writes[kCtls];
+int hctl_connect(kern_ctl_ref, void *ud) {
+    g_ctl_connects[reinterpret_cast<intptr_t>(ud)].fetch_add(1);
+    return 0;
+}
+void hctl_disconnect(kern_ctl_ref, void *ud) { g_ctl_disconnects[reinterpret_cast<intptr_t>(ud)].fetch_add(1); }
+int hctl_write(kern_ctl_ref, void *ud, mbuf *m) {
+    g_ctl_writes[reinterpret_cast<intptr_t>(ud)].fetch_add(1);
+    m_freem(m);  // ctl_write owns m (CTL-SEND-004)
+    return 0;
+}
+constexpr uint32_t kCtlId = 0x4e4b5800;
+constexpr uint32_t kModCtlId[kMods] = {0x4e4b4d00, 0x4e4b4d01};
 
 // Ethertypes the protocols register (one per index; 0: no descriptor).
 constexpr uint16_t kTypes[] = {0, 0x88b5, 0x88b6, 0x0800, 0x86dd, 0x88b7};
@@ -343,6 +390,11 @@ public:
         }
         for (auto &d : g_fid_detach) d.store(0);
         g_fam_shutdown.store(0);
+        for (int i = 0; i < kCtls; ++i) {
+            g_ctl_connects[i].store(0);
+            g_ctl_disconnects[i].store(0);
+            g_ctl_writes[i].store(0);
+        }
     }
 
     void run(const Program &prog) {
@@ -459,8 +511,27 @@ private:
         chk(c.dl_filters, start_.dl_filters, filters, "dl_filters");
         chk(c.if_families, start_.if_families, fams, "if_families");
         chk(c.modules, start_.modules, mods, "modules");
-        chk(c.mbufs, start_.mbufs, 0, "mbufs");
-        chk(c.clusters, start_.clusters, 0, "clusters");
+        uint64_t ctls = 0, clients = 0, socks = 0;
+        for (const auto &k : m_.ctls) ctls += k.registered;
+        for (const auto &mm : m_.mods) ctls += mm.loaded && (mm.what & FZ_MOD_CTL);
+        for (const auto &so : m_.socks) {
+            socks += so.open;
+            clients += so.open && so.target >= 0;
+        }
+        chk(c.controllers, start_.controllers, ctls, "controllers");
+        chk(c.ctl_clients, start_.ctl_clients, clients, "ctl_clients");
+        chk(c.sockets, start_.sockets, socks, "sockets");
+        // Records queued for control clients hold mbufs whose number the
+        // spec leaves to the implementation: exact only when none is queued.
+        uint64_t records = 0;
+        for (const auto &so : m_.socks) records += so.open ? so.queue.size() : 0;
+        if (records == 0) {
+            chk(c.mbufs, start_.mbufs, 0, "mbufs");
+            chk(c.clusters, start_.clusters, 0, "clusters");
+        } else {
+            FUZZ_CHECK(c.mbufs >= start_.mbufs + records, "after %s: %llu records queued in fewer mbufs", after,
+                       static_cast<unsigned long long>(records));
+        }
     }
 
     // A module filter on a harness interface dies with that interface.
@@ -942,6 +1013,8 @@ private:
         }
         if (mm.what & FZ_MOD_FAMILY)
             for (const auto &i : m_.ifs) n += i.state != kUnattached && i.fam == kFamModA + k;
+        if (mm.what & FZ_MOD_CTL)
+            for (const auto &so : m_.socks) n += so.open && so.target == kCtls + k;  // CTL-MOD-001
         return n;
     }
 
@@ -949,7 +1022,7 @@ private:
         const int k = op.a % kMods;
         ModModel &mm = m_.mods[k];
         const unsigned what = op.b & (FZ_MOD_FAMILY | FZ_MOD_DRIVER | FZ_MOD_FILTER | FZ_MOD_FILTER_HOST |
-                                      FZ_MOD_FAIL_START | FZ_MOD_REFUSE_STOP | FZ_MOD_LEAVE);
+                                      FZ_MOD_FAIL_START | FZ_MOD_REFUSE_STOP | FZ_MOD_LEAVE | FZ_MOD_CTL);
         if (mm.loaded) {
             const int rc = kmod_load(nke::fuzz::module_path(k == 0 ? "fz_mod_a" : "fz_mod_b").c_str(), &mm.args,
                                      nullptr);
@@ -962,6 +1035,7 @@ private:
         mm.args.family = kModFamily[k];
         mm.args.unit = kModUnit[k];
         mm.args.host = &hif_[0].ifp;
+        mm.args.ctl_id = kModCtlId[k];
         // Start succeeds when every registration it makes does.
         bool ok = true;
         if (what & FZ_MOD_FILTER) {
@@ -1030,11 +1104,181 @@ private:
         FUZZ_CHECK((st.reference_count > 0) == (refs > 0), "kmod_get_stat: reference_count %d, the model has %d (KMOD-OWN-002)",
                    st.reference_count, refs);
         unsigned regs = 0;
+        regs += (mm.what & FZ_MOD_CTL) != 0;
         regs += (mm.what & FZ_MOD_FAMILY) != 0;
         regs += (mm.what & FZ_MOD_DRIVER) != 0;
         regs += (mm.what & FZ_MOD_FILTER) != 0 && filter_of_module_alive(mm);
         FUZZ_CHECK(st.registrations == regs, "kmod_get_stat: %u registrations, the module made %u (KMOD-OWN-002)",
                    st.registrations, regs);
+    }
+
+    // ---- controllers and control sockets ---------------------------------------
+
+    bool target_registered(int t) const {
+        if (t < kCtls) return m_.ctls[t].registered;
+        const ModModel &mm = m_.mods[t - kCtls];
+        return mm.loaded && (mm.what & FZ_MOD_CTL);
+    }
+    int target_client(int t) const {
+        for (int s = 0; s < kSocks; ++s)
+            if (m_.socks[s].open && m_.socks[s].target == t) return s;
+        return -1;
+    }
+
+    void ctl_reg(const Op &op) {
+        const int k = op.a % kCtls;
+        CtlModel &cm = m_.ctls[k];
+        kern_ctl_reg r{};
+        r.ctl_id = kCtlId + static_cast<uint32_t>(k);
+        r.ctl_unit = cm.registered ? cm.unit : op.b % 2;
+        r.ctl_flags = (op.c & 1) ? CTL_FLAG_PRIVILEGED : 0;
+        r.ctl_connect = hctl_connect;
+        r.ctl_disconnect = hctl_disconnect;
+        r.ctl_write = hctl_write;
+        kern_ctl_ref ref = nullptr;
+        const int rc = ctl_register(&r, reinterpret_cast<void *>(static_cast<intptr_t>(k)), &ref);
+        say("CTL%d = ctl_register(id %#x, unit %u%s) -> %s\n", k, r.ctl_id, r.ctl_unit,
+            (r.ctl_flags & CTL_FLAG_PRIVILEGED) ? ", privileged" : "", errno_name(rc));
+        expect_rc(rc, cm.registered ? EEXIST : 0, "ctl_register (CTL-REG-001/006)");
+        if (rc != 0) return;
+        cm.registered = true;
+        cm.ref = ref;
+        cm.unit = r.ctl_unit;
+        cm.privileged = r.ctl_flags & CTL_FLAG_PRIVILEGED;
+    }
+
+    void ctl_dereg(const Op &op) {
+        const int k = op.a % kCtls;
+        CtlModel &cm = m_.ctls[k];
+        int want;
+        if (!cm.registered) want = EINVAL;                    // CTL-DEREG-002/003 (stale or NULL)
+        else if (target_client(k) >= 0) want = EBUSY;         // CTL-DEREG-004
+        else want = 0;
+        const int disc = g_ctl_disconnects[k].load();
+        const int rc = ctl_deregister(cm.ref);
+        say("ctl_deregister(CTL%d) -> %s\n", k, errno_name(rc));
+        expect_rc(rc, want, "ctl_deregister");
+        FUZZ_CHECK(g_ctl_disconnects[k].load() == disc, "ctl_deregister called ctl_disconnect (CTL-DEREG-004)");
+        if (rc == 0) cm.registered = false;  // the stale ref stays in cm.ref: never reused (CTL-REG-015)
+    }
+
+    void sock_open(const Op &op) {
+        const int s = op.a % kSocks;
+        if (m_.socks[s].open) sock_close(s);
+        const int fd = nke_socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL);
+        say("S%d = nke_socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL) -> %d\n", s, fd);
+        FUZZ_CHECK(fd >= NKE_FD_FIRST, "nke_socket(PF_SYSTEM) failed: %s", errno_name(errno));
+        m_.socks[s] = SockModel{};
+        m_.socks[s].open = true;
+        m_.socks[s].fd = fd;
+    }
+
+    static sockaddr_ctl ctl_addr(uint32_t id, uint32_t unit) {
+        sockaddr_ctl a{};
+        a.sc_len = sizeof a;
+        a.sc_family = AF_SYSTEM;
+        a.ss_sysaddr = AF_SYS_CONTROL;
+        a.sc_id = id;
+        a.sc_unit = unit;
+        return a;
+    }
+
+    void sock_connect(const Op &op) {
+        const int s = op.a % kSocks;
+        const int t = op.b % kCtlTargets;
+        SockModel &sm = m_.socks[s];
+        const uint32_t id = t < kCtls ? kCtlId + static_cast<uint32_t>(t) : kModCtlId[t - kCtls];
+        const uint32_t unit = t < kCtls ? m_.ctls[t].unit : 0;
+        int want;
+        if (!sm.open) want = EBADF;
+        else if (sm.target >= 0) want = EISCONN;              // CTL-CONNECT-016
+        else if (!target_registered(t)) want = EADDRNOTAVAIL; // CTL-CONNECT-007
+        else if (target_client(t) >= 0) want = EBUSY;         // CTL-CONNECT-010
+        else want = 0;
+        const sockaddr_ctl a = ctl_addr(id, unit);
+        const int connects = t < kCtls ? g_ctl_connects[t].load() : 0;
+        errno = 0;
+        const int rc = nke_connect(sm.open ? sm.fd : 1000 + s, reinterpret_cast<const struct sockaddr *>(&a), sizeof a);
+        const int err = rc == 0 ? 0 : errno;
+        say("nke_connect(S%d, %s%d) -> %s\n", s, t < kCtls ? "CTL" : "module controller ", t < kCtls ? t : t - kCtls,
+            errno_name(err));
+        expect_rc(err, want, "nke_connect");
+        if (t < kCtls)
+            FUZZ_CHECK(g_ctl_connects[t].load() == connects + (err == 0 ? 1 : 0), "ctl_connect ran %d times",
+                       g_ctl_connects[t].load() - connects);
+        if (err == 0) sm.target = t;
+    }
+
+    void sock_close(int s) {
+        SockModel &sm = m_.socks[s];
+        if (!sm.open) return;
+        const int t = sm.target;
+        const int disc = t >= 0 && t < kCtls ? g_ctl_disconnects[t].load() : 0;
+        const int rc = nke_close(sm.fd);
+        say("nke_close(S%d) -> %d\n", s, rc);
+        FUZZ_CHECK(rc == 0, "nke_close failed: %s", errno_name(errno));
+        if (t >= 0 && t < kCtls)
+            FUZZ_CHECK(g_ctl_disconnects[t].load() == disc + 1, "closing a client did not call ctl_disconnect once (CTL-DISC-001)");
+        sm = SockModel{};
+    }
+
+    void sock_send(const Op &op) {
+        const int s = op.a % kSocks;
+        SockModel &sm = m_.socks[s];
+        if (!sm.open) return;
+        const size_t len = op.b % 65;
+        uint8_t buf[64];
+        std::memset(buf, static_cast<int>(op.c), sizeof buf);
+        const int t = sm.target;
+        const int writes = t >= 0 && t < kCtls ? g_ctl_writes[t].load() : 0;
+        errno = 0;
+        const ssize_t n = nke_send(sm.fd, buf, len, 0);
+        say("nke_send(S%d, %zu bytes) -> %zd %s\n", s, len, n, n < 0 ? errno_name(errno) : "");
+        if (t < 0) {
+            FUZZ_CHECK(n == -1 && errno == ENOTCONN, "send on an unconnected control socket: %zd/%s (CTL-SEND-001)", n,
+                       errno_name(errno));
+            return;
+        }
+        FUZZ_CHECK(n == static_cast<ssize_t>(len), "send to a controller returned %zd, not %zu (CTL-SEND-005/006)", n, len);
+        if (t < kCtls)
+            FUZZ_CHECK(g_ctl_writes[t].load() == writes + 1, "ctl_write ran %d times for one send (CTL-SEND-003)",
+                       g_ctl_writes[t].load() - writes);
+    }
+
+    void ctl_enqueue(const Op &op) {
+        const int k = op.a % kCtls;
+        CtlModel &cm = m_.ctls[k];
+        const size_t len = 1 + op.b % 64;
+        std::vector<uint8_t> data(len, static_cast<uint8_t>(op.c));
+        int want;
+        const int client = cm.registered ? target_client(k) : -1;
+        if (!cm.registered) want = EINVAL;       // CTL-ENQ-002
+        else if (client < 0) want = ENOTCONN;    // CTL-ENQ-005
+        else want = 0;
+        const int rc = ctl_enqueuedata(cm.ref, data.data(), len, (op.d & 1) ? CTL_DATA_NOWAKEUP : 0);
+        say("ctl_enqueuedata(CTL%d, %zu bytes) -> %s\n", k, len, errno_name(rc));
+        expect_rc(rc, want, "ctl_enqueuedata");
+        if (rc == 0) m_.socks[client].queue.push_back(data);
+    }
+
+    void sock_recv(const Op &op) {
+        const int s = op.a % kSocks;
+        SockModel &sm = m_.socks[s];
+        if (!sm.open || sm.target < 0) return;
+        uint8_t buf[128];
+        errno = 0;
+        const ssize_t n = nke_recv(sm.fd, buf, sizeof buf, MSG_DONTWAIT);
+        say("nke_recv(S%d) -> %zd %s\n", s, n, n < 0 ? errno_name(errno) : "");
+        if (sm.queue.empty()) {
+            FUZZ_CHECK(n == -1 && errno == EWOULDBLOCK, "receive on a client with nothing enqueued: %zd/%s", n,
+                       errno_name(errno));
+            return;
+        }
+        const std::vector<uint8_t> rec = sm.queue.front();
+        sm.queue.erase(sm.queue.begin());
+        FUZZ_CHECK(n == static_cast<ssize_t>(rec.size()) && std::memcmp(buf, rec.data(), rec.size()) == 0,
+                   "the client read %zd bytes, the controller enqueued one record of %zu (CTL-ENQ-001/008)", n,
+                   rec.size());
     }
 
     // ---- dispatch ---------------------------------------------------------------
@@ -1060,6 +1304,14 @@ private:
         case K::kModLoad: mod_load(op); break;
         case K::kModUnload: mod_unload(op); break;
         case K::kModStat: mod_stat(op); break;
+        case K::kCtlReg: ctl_reg(op); break;
+        case K::kCtlDereg: ctl_dereg(op); break;
+        case K::kSockOpen: sock_open(op); break;
+        case K::kSockConnect: sock_connect(op); break;
+        case K::kSockClose: sock_close(op.a % kSocks); break;
+        case K::kSockSend: sock_send(op); break;
+        case K::kCtlEnqueue: ctl_enqueue(op); break;
+        case K::kSockRecv: sock_recv(op); break;
         }
         check_counts("the call");
     }
@@ -1141,6 +1393,9 @@ private:
             if (m_.fids[s].live) filter_detach_slot(s);
         for (int s = 0; s < kTags; ++s)
             if (m_.tags[s].live) proto_detach_slot(s);
+        for (int s = 0; s < kSocks; ++s) sock_close(s);
+        for (int k = 0; k < kCtls; ++k)
+            if (m_.ctls[k].registered) ctl_dereg(Op{0, 0, static_cast<uint8_t>(k), 0, 0, 0});
         for (int k = 0; k < kMods; ++k) {
             // Modules whose family a harness interface uses must wait for it.
             bool busy = false;
@@ -1247,6 +1502,21 @@ extern "C" int NkeFuzzWriteSeeds(const char *dir) {
         }
         seeds.push_back({"two_threads_free", p});
     }
+    // Controllers, control sockets, a module's controller holding its module.
+    seeds.push_back({"controllers_and_clients",
+                     {{mk(K::kCtlReg, 0, 0, 1), mk(K::kCtlReg, 1, 1, 0), mk(K::kSockOpen, 0), mk(K::kSockOpen, 1),
+                       mk(K::kSockConnect, 0, 0), mk(K::kSockConnect, 1, 0), mk(K::kSockConnect, 1, 1),
+                       mk(K::kSockSend, 0, 10, 7), mk(K::kCtlEnqueue, 0, 5, 9), mk(K::kCtlEnqueue, 1, 70, 3),
+                       mk(K::kSockRecv, 0), mk(K::kSockRecv, 1), mk(K::kSockRecv, 1), mk(K::kCtlDereg, 0),
+                       mk(K::kSockClose, 0), mk(K::kCtlDereg, 0), mk(K::kCtlEnqueue, 0, 1, 1), mk(K::kCtlReg, 0, 1, 0),
+                       mk(K::kSockConnect, 2, 2), mk(K::kSockSend, 2, 3)},
+                      false, false, {}}});
+    seeds.push_back({"module_controller_holds_module",
+                     {{mk(K::kModLoad, 1, FZ_MOD_CTL | FZ_MOD_DRIVER), mk(K::kSockOpen, 3),
+                       mk(K::kSockConnect, 3, kCtls + 1), mk(K::kModStat, 1), mk(K::kModUnload, 1, 0),
+                       mk(K::kSockSend, 3, 20), mk(K::kSockClose, 3), mk(K::kModUnload, 1, FZ_MOD_LEAVE),
+                       mk(K::kModLoad, 0, FZ_MOD_CTL), mk(K::kSockOpen, 0), mk(K::kSockConnect, 0, kCtls + 0)},
+                      false, false, {}}});
     for (const auto &s : seeds) {
         if (!nke::fuzz::write_file(std::string(dir) + "/" + s.name, encode(s.prog))) return 1;
     }

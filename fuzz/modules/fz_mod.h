@@ -4,6 +4,7 @@
 #define NKE_FUZZ_FZ_MOD_H
 
 #include <nke/dlil.h>
+#include <nke/kern_control.h>
 #include <nke/kmod.h>
 
 enum {
@@ -13,13 +14,16 @@ enum {
     FZ_MOD_FILTER_HOST = 0x08, /* ... on `host` (an interface the harness owns) */
     FZ_MOD_FAIL_START = 0x10,  /* start registers what it was asked to, then fails */
     FZ_MOD_REFUSE_STOP = 0x20, /* stop refuses (KMOD_RETURN_FAILURE) */
-    FZ_MOD_LEAVE = 0x40        /* stop succeeds and leaves everything for the loader */
+    FZ_MOD_LEAVE = 0x40,       /* stop succeeds and leaves everything for the loader */
+    FZ_MOD_CTL = 0x80          /* register a kernel controller (ctl_id, unit 0, no callbacks) */
 };
 
 struct fz_mod_args {
     unsigned what;             /* FZ_MOD_* */
     uint32_t family;           /* FZ_MOD_FAMILY; also the family of fzm when set */
     int16_t unit;              /* fzm's unit */
+    uint32_t ctl_id;           /* FZ_MOD_CTL */
+    void *ctl_ref;
     struct ifnet *host;        /* FZ_MOD_FILTER_HOST */
     /* what the module saw */
     int start_calls, stop_calls;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <nke/dlil.h>
+#include <nke/kern_control.h>
 #include <nke/kmod.h>
 #include <nke/mbuf.h>
 
@@ -107,6 +108,12 @@ static kern_return_t fz_start(struct kmod_info *ki, void *data) {
         a->start_rc[2] = dlil_attach_interface_filter(on, &f, &a->filter_id, DLIL_LAST_FILTER);
         if (a->start_rc[2] != 0) return KMOD_RETURN_FAILURE;
     }
+    if (a->what & FZ_MOD_CTL) {
+        struct kern_ctl_reg r;
+        memset(&r, 0, sizeof r);
+        r.ctl_id = a->ctl_id;
+        if (ctl_register(&r, a, &a->ctl_ref) != 0) return KMOD_RETURN_FAILURE;
+    }
     return (a->what & FZ_MOD_FAIL_START) ? KMOD_RETURN_FAILURE : KMOD_RETURN_SUCCESS;
 }
 
@@ -117,6 +124,7 @@ static kern_return_t fz_stop(struct kmod_info *ki, void *data) {
     a->stop_calls++;
     if (a->what & FZ_MOD_REFUSE_STOP) return KMOD_RETURN_FAILURE;
     if (a->what & FZ_MOD_LEAVE) return KMOD_RETURN_SUCCESS;
+    if ((a->what & FZ_MOD_CTL) && ctl_deregister(a->ctl_ref) != 0) return KMOD_RETURN_FAILURE;
     if (a->what & FZ_MOD_FILTER) {
         /* ENOENT: the filter went away with the interface it was on. */
         const int rc = dlil_detach_filter(a->filter_id);
