@@ -768,6 +768,7 @@ private:
         tm.live = false;
         for (int f = 0; f < kFids; ++f) {
             FidModel &fm = m_.fids[f];
+            if (free_ && f / 4 != s / 4) continue;  // the other thread's slots (split_for_free)
             if (fm.live && fm.on_tag && fm.owner == s) {
                 fm.live = false;
                 ++fm.detach_expected;  // DLIL-PROTO-013
@@ -1345,6 +1346,15 @@ private:
             if (pf_part != owner || desc_part != owner) {
                 say("// before the free-running section: ");
                 proto_detach_slot(s);
+            }
+        }
+        // A protocol filter in one thread's slots on the other thread's
+        // protocol would die with that protocol on the other thread.
+        for (int f = 0; f < kFids; ++f) {
+            const FidModel &fm = m_.fids[f];
+            if (fm.live && fm.on_tag && fm.owner / 4 != f / 4) {
+                say("// before the free-running section: ");
+                filter_detach_slot(f);
             }
         }
     }
