@@ -14,14 +14,15 @@
 #       --no-merge         leave the checked-in corpora alone
 #       --no-regressions   do not copy minimised crashes into <target>/regressions/
 #       --no-seeds         start from an empty corpus (time-to-find without help)
-#       --minimize-corpus  rebuild each corpus from scratch with -merge=1 (drops
-#                          inputs that add no coverage)
+#       --minimize-corpus  rebuild each corpus: a set cover of its edges
+#                          (-set_cover_merge=1) plus the named scripted seeds
+#       --minimize-only    only that, no fuzzing (implies --minimize-corpus)
 #       --rss MB           -rss_limit_mb (default 2560)
 #       --timeout S        per-input -timeout (default 25; reproduce with 65)
 #
 # Never mutates a checked-in corpus as the first directory of a fuzzing run:
 # new inputs go to <work>/<target>/new, and are merged into corpus/ afterwards
-# with -merge=1 (only inputs that add coverage are copied).
+# with -merge=1 (only inputs that add edges are copied, so corpora stay small).
 #
 # Exit status: 0 when no target crashed, 1 otherwise, 2 on a usage error.
 set -euo pipefail
@@ -42,7 +43,7 @@ rss=2560
 timeout=25
 targets=()
 
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -55,6 +56,7 @@ while [[ $# -gt 0 ]]; do
     --no-regressions) regressions=0; shift ;;
     --minimize-corpus) minimize_corpus=1; shift ;;
     --no-seeds) seeds=0; merge=0; shift ;;
+    --minimize-only) minimize_corpus=1; budget=0; shift ;;
     --rss) rss=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     -h|--help) usage ;;
@@ -91,6 +93,11 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # last_match FILE REGEX: the last value captured by REGEX's group 1.
 last_match() { grep -oE "$2" "$1" 2>/dev/null | tail -1 | grep -oE '[0-9]+' | tail -1 || true; }
 
+# The checked-in corpora keep inputs that add *edges* (no hit-count buckets,
+# no value profile): tens of files per target instead of hundreds, while
+# fuzzing itself still uses every feature.
+merge_features=(-use_counters=0 -use_value_profile=0)
+
 summary=()
 status=0
 for t in "${targets[@]}"; do
@@ -126,7 +133,11 @@ for t in "${targets[@]}"; do
   echo "=== ${t}: ${budget}s, ${jobs} job(s) -> ${tw}"
   t0=$(date +%s.%N)
   set +e
-  (cd "${tw}" && "${bin}" "${args[@]}" "${dirs[@]}") >"${tw}/fuzz.log" 2>&1
+  if [[ "${budget}" -gt 0 ]]; then
+    (cd "${tw}" && "${bin}" "${args[@]}" "${dirs[@]}") >"${tw}/fuzz.log" 2>&1
+  else
+    (cd "${tw}" && "${bin}" -runs=0 "${dirs[@]:1}") >"${tw}/fuzz.log" 2>&1
+  fi
   rc=$?
   set -e
   t1=$(date +%s.%N)
@@ -173,16 +184,24 @@ for t in "${targets[@]}"; do
   corpus_after=${corpus_before}
   if [[ ${merge} -eq 1 && -d "${src}/corpus" ]]; then
     if [[ ${minimize_corpus} -eq 1 ]]; then
-      rm -rf "${tw}/minimized"
-      mkdir -p "${tw}/minimized"
-      (cd "${tw}" && "${bin}" -merge=1 -timeout="${timeout}" -rss_limit_mb="${rss}" \
-         "${tw}/minimized" "${src}/corpus" "${tw}/new") >"${tw}/merge.log" 2>&1 || true
+      # A greedy set cover of the edges of everything, plus the scripted
+      # seeds (named files, kept: they document the deep states).
+      rm -rf "${tw}/minimized" "${tw}/named"
+      mkdir -p "${tw}/minimized" "${tw}/named"
+      find "${src}/corpus" -maxdepth 1 -type f ! -name '.*' | grep -vE '/[0-9a-f]{40}$' |
+        xargs -r cp -t "${tw}/named"
+      (cd "${tw}" && "${bin}" -set_cover_merge=1 "${merge_features[@]}" -timeout="${timeout}" \
+         -rss_limit_mb="${rss}" "${tw}/minimized" "${src}/corpus" "${tw}/new") >"${tw}/merge.log" 2>&1 || true
       if [[ -n "$(ls -A "${tw}/minimized")" ]]; then
+        for f in "${tw}/named"/*; do
+          [[ -f "$f" ]] && rm -f "${tw}/minimized/$(sha1sum "$f" | cut -c1-40)"
+        done
         find "${src}/corpus" -type f ! -name '.*' -delete
         cp "${tw}/minimized"/* "${src}/corpus/"
+        find "${tw}/named" -type f -exec cp {} "${src}/corpus/" \;
       fi
     else
-      (cd "${tw}" && "${bin}" -merge=1 -timeout="${timeout}" -rss_limit_mb="${rss}" \
+      (cd "${tw}" && "${bin}" -merge=1 "${merge_features[@]}" -timeout="${timeout}" -rss_limit_mb="${rss}" \
          "${src}/corpus" "${tw}/new") >"${tw}/merge.log" 2>&1 || true
     fi
     corpus_after=$(find "${src}/corpus" -type f ! -name '.*' | wc -l)
