@@ -26,6 +26,8 @@ struct nke_mod_probe {
     struct NFDescriptor *nfd;    /* sf_*: the module's descriptor */
     int creates, frees;          /* sf_*: sf_socreate / sf_sofree calls */
     int sends;                   /* sf_*: sf_sosend calls */
+    int sys_rc, sys_errno;       /* sock_*: a user-side call made by start */
+    int stop_sys_rc, stop_sys_errno; /* sock_*: the same call made by stop */
 };
 
 #endif

@@ -23,6 +23,14 @@ struct kmod_probe {
     int reenter_load_rc;
     int reenter_unload_rc;
     int helper_value;             /* for the symbol-scope modules */
+    /* kmod_dlfilter: an interface filter that can be held inside its callback.
+     * Shared with another thread: accessed with __atomic builtins. */
+    struct ifnet *ifp;
+    int block;                    /* filter_if_input spins while non-zero */
+    int entered;                  /* set when filter_if_input was entered */
+    int detached;                 /* filter_detach calls */
+    unsigned long filter_id;
+    int attach_rc;
 };
 
 #endif

@@ -111,16 +111,35 @@ int if_attach(ifnet *ifp) noexcept {
         err = fam->reg.add_if(ifp);
     }
     const bool added = err == 0;
-    std::unique_ptr<Snap<Iface>> snap;
+    if (added && fam->reg.init_if) {
+        CallbackScope scope(fam->owner());
+        (void)fam->reg.init_if(ifp);  // its error is only advisory (hist §4.3)
+    }
+    i->ident = ident_of(ifp);
     if (added) {
+        // Build the new array under the same lock that publishes it: an
+        // array built earlier could miss an interface attached meanwhile.
         std::lock_guard lk(s.mu);
+        std::unique_ptr<Snap<Iface>> snap;
         try {
             std::vector<Iface *> v = usable_list_locked();
             v.push_back(i);
             snap = Published<Iface>::build(v, true);
         } catch (...) {
         }
-        if (!snap) err = ENOMEM;
+        if (!snap) {
+            err = ENOMEM;
+        } else {
+            // The owner is read by the data path: set it before publishing.
+            registration_add(*i, {ifp, reinterpret_cast<const void *>(ifp->if_output),
+                                  reinterpret_cast<const void *>(ifp->if_ioctl),
+                                  reinterpret_cast<const void *>(ifp->if_free),
+                                  reinterpret_cast<const void *>(ifp->if_event)});
+            i->state = IfState::attached;
+            s.usable.publish(std::move(snap));
+            if (!fam->builtin && i->owner() != fam->owner()) fam->foreign.fetch_add(1);
+            live_add(Live::interfaces, 1);
+        }
     }
     if (err != 0) {
         if (added) {  // add_if succeeded but the interface cannot be published
@@ -136,23 +155,6 @@ int if_attach(ifnet *ifp) noexcept {
         std::unique_ptr<Iface> never_published(i);
         quiesce();
         return err;
-    }
-    if (fam->reg.init_if) {
-        CallbackScope scope(fam->owner());
-        (void)fam->reg.init_if(ifp);  // its error is only advisory (hist §4.3)
-    }
-    i->ident = ident_of(ifp);
-    {
-        std::lock_guard lk(s.mu);
-        // The owner is read by the data path: set it before publishing.
-        registration_add(*i, {ifp, reinterpret_cast<const void *>(ifp->if_output),
-                              reinterpret_cast<const void *>(ifp->if_ioctl),
-                              reinterpret_cast<const void *>(ifp->if_free),
-                              reinterpret_cast<const void *>(ifp->if_event)});
-        i->state = IfState::attached;
-        s.usable.publish(std::move(snap));
-        if (!fam->builtin && i->owner() != fam->owner()) fam->foreign.fetch_add(1);
-        live_add(Live::interfaces, 1);
     }
     post_if_event(KEV_DL_IF_ATTACHED, i->ident);
     quiesce();

@@ -299,7 +299,9 @@ int add_proto(protosw *pp, domain *dp) noexcept {
     for (protosw *q = dp->dom_protosw; q; q = q->pr_next) {
         if (q->pr_type == pp->pr_type && q->pr_protocol == pp->pr_protocol) return EEXIST;
     }
-    auto e = try_make<ProtoEntry>(*pp, *d, g_builtin_mode || d->builtin);
+    // A protocol an NKE adds to a built-in domain (PF_SYSTEM) is the NKE's, not
+    // built-in: it can be removed and it belongs to its module (PROTO-MOD-001).
+    auto e = try_make<ProtoEntry>(*pp, *d, g_builtin_mode);
     if (!e) return ENOMEM;
     // Appended at the tail (hist §5.3).
     pp->pr_next = nullptr;

@@ -11,7 +11,9 @@ namespace nke::ref::ctl {
 
 // The control protocol's protosw (CTL-DOMAIN-002).
 protosw &control_protosw() noexcept;
-// pr_ctloutput: options at level SYSPROTO_CONTROL (CTL-OPT-*).
+// pr_ctloutput: options at level SYSPROTO_CONTROL (CTL-OPT-*; options.cpp).
 int ctl_ctloutput(struct socket *so, struct sockopt *sopt);
+// pru_control: CTLIOCGCOUNT (CTL-IOCTL-*; ioctl.cpp).
+int ctl_control(struct socket *so, unsigned long cmd, void *data, struct ifnet *ifp, struct proc *p);
 
 }  // namespace nke::ref::ctl

@@ -53,15 +53,6 @@ int ctl_send(struct socket *so, int, struct mbuf *m, struct nke_sockaddr *, stru
     return user_result(call_write(*c, m));
 }
 
-int ctl_control(struct socket *, unsigned long cmd, void *data, struct ifnet *, struct proc *) {
-    if (cmd == CTLIOCGCOUNT) {
-        if (data == nullptr) return EFAULT;
-        *static_cast<uint32_t *>(data) = static_cast<uint32_t>(registry().size());
-        return 0;
-    }
-    return EOPNOTSUPP;   // history's ENOTSUP: the same number here (CTL-IOCTL-002)
-}
-
 }  // namespace
 
 // Built on first use: the domain's dom_init may run during static
@@ -71,7 +62,7 @@ protosw &control_protosw() noexcept {
         pr_usrreqs u{};
         u.pru_attach = ctl_attach;
         u.pru_connect = ctl_connect;
-        u.pru_control = ctl_control;
+        u.pru_control = ctl_control;   // ioctl.cpp
         u.pru_detach = ctl_detach;
         u.pru_disconnect = ctl_disconnect;
         u.pru_send = ctl_send;

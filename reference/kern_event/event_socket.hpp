@@ -16,6 +16,9 @@ struct EventSocket {
     EventSocket *next = nullptr;
 };
 
+// The event socket behind a SYSPROTO_EVENT socket (its pcb).
+EventSocket *event_socket_of(struct socket *so) noexcept;
+
 // The list of open event sockets (funnel held).
 void link(EventSocket &es) noexcept;
 void unlink(EventSocket &es) noexcept;

@@ -9,5 +9,7 @@ namespace nke::ref::kev {
 protosw &event_protosw() noexcept;
 // Route core/events' postings to the event sockets.
 void install_event_sink() noexcept;
+// pru_control: SIOCGKEVID, SIOCSKEVFILT, SIOCGKEVFILT (ioctl.cpp).
+int kev_control(struct socket *so, unsigned long cmd, void *data, struct ifnet *ifp, struct proc *p);
 
 }  // namespace nke::ref::kev

@@ -7,6 +7,7 @@
 // every socket queues events in id order (KEV-POST-010).
 #include "kern_event/event_socket.hpp"
 #include "kern_event/filter.hpp"
+#include "kern_event/protocol.hpp"
 
 #include "kern_control/funnel_lock.hpp"
 
@@ -35,6 +36,10 @@ bool queue_copy(const EventSocket &es, const kern_event_msg &ev) noexcept {
 }
 
 }  // namespace
+
+EventSocket *event_socket_of(struct socket *so) noexcept {
+    return static_cast<EventSocket *>(so_getpcb(so));
+}
 
 void link(EventSocket &es) noexcept {
     es.prev = nullptr;
@@ -65,5 +70,7 @@ int deliver(kern_event_msg *ev) noexcept {
     }
     return rc;
 }
+
+void install_event_sink() noexcept { set_event_sink(deliver); }
 
 }  // namespace nke::ref::kev

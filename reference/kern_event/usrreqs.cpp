@@ -8,7 +8,6 @@
 
 #include "core/alloc.hpp"
 #include "core/counters.hpp"
-#include "core/events.hpp"
 
 #include <nke/socket.h>
 #include <nke/sys_domain.h>
@@ -16,13 +15,10 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <cstring>
 #include <memory>
 
 namespace nke::ref::kev {
 namespace {
-
-EventSocket *pcb(struct socket *so) noexcept { return static_cast<EventSocket *>(so_getpcb(so)); }
 
 int kev_attach(struct socket *so, int, struct proc *) {
     auto es = try_make<EventSocket>();
@@ -37,35 +33,12 @@ int kev_attach(struct socket *so, int, struct proc *) {
 }
 
 int kev_detach(struct socket *so) {
-    std::unique_ptr<EventSocket> es(pcb(so));
+    std::unique_ptr<EventSocket> es(event_socket_of(so));
     if (!es) return 0;
     unlink(*es);
     so_setpcb(so, nullptr);
     live_add(Live::event_sockets, -1);
     return 0;
-}
-
-int kev_control(struct socket *so, unsigned long cmd, void *data, struct ifnet *, struct proc *) {
-    EventSocket *es = pcb(so);
-    if (es == nullptr) return EINVAL;
-    const bool ours = cmd == SIOCGKEVID || cmd == SIOCSKEVFILT || cmd == SIOCGKEVFILT;
-    if (!ours) return EOPNOTSUPP;   // KEV-IOCTL-001
-    if (data == nullptr) return EFAULT;
-    switch (cmd) {
-    case SIOCGKEVID: {
-        const uint32_t id = last_event_id();
-        std::memcpy(data, &id, sizeof id);
-        return 0;
-    }
-    case SIOCSKEVFILT:
-        std::memcpy(&es->filter, data, sizeof es->filter);   // any values (KEV-FILT-003)
-        return 0;
-    case SIOCGKEVFILT:
-        std::memcpy(data, &es->filter, sizeof es->filter);
-        return 0;
-    default:
-        return EOPNOTSUPP;
-    }
 }
 
 }  // namespace
@@ -75,7 +48,7 @@ protosw &event_protosw() noexcept {
     static pr_usrreqs usrreqs = [] {
         pr_usrreqs u{};
         u.pru_attach = kev_attach;
-        u.pru_control = kev_control;
+        u.pru_control = kev_control;   // ioctl.cpp
         u.pru_detach = kev_detach;
         return u;
     }();
@@ -89,7 +62,5 @@ protosw &event_protosw() noexcept {
     }();
     return eventsw;
 }
-
-void install_event_sink() noexcept { set_event_sink(deliver); }
 
 }  // namespace nke::ref::kev

@@ -123,3 +123,40 @@ NKE_TEST(DlilConc, IfDetachFromCallbackDefersIfFree, "DLIL-CONC-005") {
     d->attached = false;
     f.id = 0;
 }
+
+NKE_TIMEOUT(DlilConc, ConcurrentAttachesKeepEveryInterface, 120);
+NKE_TEST(DlilConc, ConcurrentAttachesKeepEveryInterface, "DLIL-CONC-001", "DLIL-IF-001") {
+    // Two threads attach and detach their own interfaces while the main
+    // thread keeps checking that a third, stable one stays attached and
+    // usable: no attach or detach may lose another interface.
+    Driver stable("tst");
+    ASSERT_EQ(stable.attach(), 0);
+    Proto p("p", kPfA);
+    p.etype2(kTypeA);
+    ASSERT_EQ(p.attach(stable), 0);
+    const std::string name = "tst" + std::to_string(stable.ifp.if_unit);
+    std::atomic<bool> stop{false};
+    std::atomic<int> failures{0};
+    auto churn = [&] {
+        while (!stop.load()) {
+            Driver d("chn");
+            if (d.attach() != 0) failures.fetch_add(1);
+            // Its own interface must be findable and usable right away.
+            const std::string own = "chn" + std::to_string(d.ifp.if_unit);
+            if (ifunit(own.c_str()) != &d.ifp) failures.fetch_add(1);
+            if (d.input(eth_frame(kOurMac, kTypeA)) != 0) failures.fetch_add(1);
+            if (d.detach() != 0) failures.fetch_add(1);
+            if (ifunit(own.c_str()) != nullptr) failures.fetch_add(1);
+        }
+    };
+    std::thread a(churn), b(churn);
+    for (int k = 0; k < 2000; ++k) {
+        if (ifunit(name.c_str()) != &stable.ifp) failures.fetch_add(1);
+        if (stable.input(eth_frame(kOurMac, kTypeA)) != 0) failures.fetch_add(1);
+    }
+    stop = true;
+    a.join();
+    b.join();
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(p.received(), 2000u);
+}

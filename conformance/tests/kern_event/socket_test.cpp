@@ -22,6 +22,17 @@ NKE_TEST(KevSocket, AnyUserOpensAnEventSocket, "KEV-SOCK-001") {
     EXPECT_EQ(counters().event_sockets, before.event_sockets);
 }
 
+NKE_TEST(KevSocket, CreationFailureChangesNothing, "KEV-SOCK-001") {
+    NKE_REQUIRE_HOOK(fail_alloc);
+    int fd = -1;
+    alloc_sweep(
+        [&] {
+            fd = event_socket();
+            return fd >= 0 ? 0 : errno;
+        },
+        [&] { EXPECT_EQ(nke_close(fd), 0); }, {ENOBUFS, ENOMEM});
+}
+
 NKE_TEST(KevSocket, EventProtocolIsRawOnly, "KEV-SOCK-002") {
     const auto before = counters();
     EXPECT_SYS_ERRNO(nke_socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_EVENT), EPROTONOSUPPORT);

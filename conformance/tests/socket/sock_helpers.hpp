@@ -17,9 +17,6 @@
 
 namespace nke::test {
 
-namespace loop = nke::test::loop;
-namespace probe = nke::test::probe;
-
 // Closes a descriptor at the end of a scope unless released.
 class Fd {
 public:

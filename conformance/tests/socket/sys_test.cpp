@@ -4,6 +4,8 @@
 #include <csignal>
 #include <vector>
 
+#include "dom_probe.h"
+
 using namespace nke::test;
 
 NKE_TEST(SockSys, FailureIsMinusOneAndErrnoSuccessLeavesErrno, "SOCK-SYS-001") {
@@ -149,4 +151,20 @@ NKE_TEST(SockSysFd, FullTableIsEmfileAndCreatesNothing, "SOCK-SYS-FD-003") {
     EXPECT_EQ(ld.dom().dom_refs, refs_before - 1);
     all.clear();
     EXPECT_EQ(f.unreg(), 0);
+}
+
+NKE_TEST(SockSys, UserCallsFromStartAndStopAreEdeadlk, "SOCK-SYS-002") {
+    loop::LoopDomain ld;
+    nke_mod_probe p{};
+    p.family = loop::kFamily;
+    const auto before = counters();
+    int id = 0;
+    ASSERT_EQ(kmod_load(module_path("sock_syscall").c_str(), &p, &id), 0);
+    EXPECT_EQ(p.sys_rc, -1);
+    EXPECT_EQ(p.sys_errno, EDEADLK);
+    ASSERT_EQ(kmod_unload(id, &p), 0);
+    EXPECT_EQ(p.stop_sys_rc, -1);
+    EXPECT_EQ(p.stop_sys_errno, EDEADLK);
+    EXPECT_EQ(loop::calls().attach, 0);
+    Fixture::expect_unchanged(before, "user calls from start/stop");
 }

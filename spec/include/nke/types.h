@@ -34,14 +34,13 @@
 #define NKE_ABI_VERSION_MINOR 0
 #define NKE_ABI_VERSION ((NKE_ABI_VERSION_MAJOR << 16) | NKE_ABI_VERSION_MINOR)
 
-/* Kernel-only pseudo-errors (ABI-CONST-002).  Negative, so they never collide
- * with a host errno.  EJUSTRETURN from a hook means "stop here, report success
- * to the caller; I own whatever was handed to me". */
+/* The kernel-only pseudo-error (ABI-CONST-002).  Negative, so it never
+ * collides with a host errno.  EJUSTRETURN from a hook means "stop here,
+ * report success to the caller; I own whatever was handed to me".  (The
+ * historical ERESTART, -1, is not part of the ABI: no rule uses it, and the
+ * host C library defines a positive ERESTART of its own.) */
 #ifndef EJUSTRETURN
 #define EJUSTRETURN (-2)
-#endif
-#ifndef ERESTART
-#define ERESTART (-1)
 #endif
 
 /* The kernel-side socket address: 4.4BSD layout with a length byte.  The

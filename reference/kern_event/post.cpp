@@ -1,4 +1,6 @@
-// The exported kernel-event KPI.
+// kev_post_msg (spec/kern_event.md, KEV-POST-*): validation and the message
+// layout live in core/events (other subsystems post through it too); the
+// delivery is queue.cpp's sink.
 #include "core/events.hpp"
 
 #include <cerrno>
