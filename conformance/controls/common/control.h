@@ -12,10 +12,12 @@
 
 #include <nke/nke.h>
 
-/* The reference's definition of an ABI function (never NULL: a missing one
- * aborts with a message). */
+/* The reference's definition of an ABI function, or NULL when the reference
+ * lacks it (the generated forwarders then answer as the null implementation). */
 void *nke_forward_resolve(const char *name);
-#define REAL(name) ((__typeof__(&name))nke_forward_resolve(#name))
+/* The same, but a missing function aborts with a message. */
+void *nke_forward_require(const char *name);
+#define REAL(name) ((__typeof__(&name))nke_forward_require(#name))
 
 /* Optional, defined by a control that falsifies the harness counters: called
  * after the reference filled *c. */

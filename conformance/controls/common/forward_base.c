@@ -61,12 +61,7 @@ void *nke_forward_resolve(const char *name) {
             return fn;
         }
         if (g_cache[k].name == NULL) {
-            void *fn = dlsym(g_target, name);
-            if (fn == NULL) {
-                pthread_mutex_unlock(&g_cache_mu);
-                fprintf(stderr, "nke control %s: the reference does not define %s\n", NKE_CONTROL_NAME, name);
-                abort();
-            }
+            void *fn = dlsym(g_target, name);  /* NULL is cached too */
             g_cache[k].name = name;
             g_cache[k].fn = fn;
             pthread_mutex_unlock(&g_cache_mu);
@@ -75,6 +70,15 @@ void *nke_forward_resolve(const char *name) {
     }
     pthread_mutex_unlock(&g_cache_mu);
     return dlsym(g_target, name);
+}
+
+void *nke_forward_require(const char *name) {
+    void *fn = nke_forward_resolve(name);
+    if (fn == NULL) {
+        fprintf(stderr, "nke control %s: the reference does not define %s\n", NKE_CONTROL_NAME, name);
+        abort();
+    }
+    return fn;
 }
 
 /* The harness table: the reference's, under the control's name, with
@@ -91,7 +95,7 @@ static int control_get_counters(struct nke_counters *out) {
 }
 
 static void make_table(void) {
-    const struct nke_harness *(*real)(void) = (const struct nke_harness *(*)(void))nke_forward_resolve("nke_harness_v1");
+    const struct nke_harness *(*real)(void) = (const struct nke_harness *(*)(void))nke_forward_require("nke_harness_v1");
     g_real_table = real();
     memcpy(&g_table, g_real_table, sizeof g_table);
     g_table.impl_name = NKE_FORWARD_IMPL_NAME;

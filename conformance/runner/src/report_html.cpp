@@ -215,7 +215,9 @@ std::string html_report(const RunReport &r, const Summary &s, const Coverage &c)
          "</b> MUST rules have no test; <b>" + std::to_string(c.must_without_pass.size()) +
          "</b> MUST rules have tests but no passing test in this run.</p>\n";
     auto rule_list = [&](const char *id, const char *label, const std::vector<std::string> &ids) {
-        h += "<details id=\"" + std::string(id) + "\"" + (ids.empty() ? "" : " open") + "><summary>" + label + " (" +
+        // Open when there is something to see, but not a wall of hundreds.
+        h += "<details id=\"" + std::string(id) + "\"" + (ids.empty() || ids.size() > 60 ? "" : " open") +
+             "><summary>" + label + " (" +
              std::to_string(ids.size()) + ")</summary><p>";
         for (const auto &x : ids) h += "<a class=\"badge s-fail\" href=\"#" + esc(html_anchor("rule", x)) + "\">" + esc(x) + "</a> ";
         h += "</p></details>\n";
