@@ -113,6 +113,10 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
                                         [](unsigned long t, const Proto *q) { return t < q->tag; });
             };
             try {
+                // The tag was issued in the first phase, but a concurrent
+                // attach that got a later tag may have been published since
+                // (add_proto runs unlocked): insert in order, the look-ups
+                // are binary searches (found by fuzz/call_sequence).
                 std::vector<Proto *> t = s.tags_master;
                 t.insert(sorted_at(t), p);
                 std::vector<Proto *> v = ready_protos_locked(i);

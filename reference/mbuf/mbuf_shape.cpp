@@ -180,6 +180,17 @@ void cat(struct mbuf *m, struct mbuf *n) noexcept {
 // is exactly as it was (MBUF-SPLIT-*).
 struct mbuf *split(struct mbuf *m0, int len0, int how) noexcept {
     if (m0 == nullptr || len0 < 0) return nullptr;
+    const bool hdr = (m0->m_flags & M_PKTHDR) != 0;
+    if (len0 == chain_length(m0)) {
+        // Splitting at the very end (MBUF-SPLIT-004): a plain chain is left
+        // alone, a pkthdr chain gets an empty packet for its tail.  Trailing
+        // empty mbufs stay in m0, so the result never has an m_next.
+        if (!hdr) return nullptr;
+        struct mbuf *n = gethdr(how, m0->m_type);
+        if (n == nullptr) return nullptr;
+        n->m_pkthdr.rcvif = m0->m_pkthdr.rcvif;
+        return n;
+    }
     int64_t len = len0;
     struct mbuf *m = m0;
     while (m != nullptr && len > m->m_len) {
@@ -188,18 +199,6 @@ struct mbuf *split(struct mbuf *m0, int len0, int how) noexcept {
     }
     if (m == nullptr) return nullptr;  // beyond the chain: nothing changed
     const int32_t remain = static_cast<int32_t>(m->m_len - len);
-    const bool hdr = (m0->m_flags & M_PKTHDR) != 0;
-    if (remain == 0 && chain_length(m->m_next) == 0) {
-        // len0 is the length of the chain (only empty mbufs may follow): NULL
-        // for a plain chain, a lone empty pkthdr mbuf for a pkthdr chain; the
-        // chain keeps all its mbufs (MBUF-SPLIT-004).
-        if (!hdr) return nullptr;
-        struct mbuf *n = gethdr(how, m0->m_type);
-        if (n == nullptr) return nullptr;
-        n->m_pkthdr.rcvif = m0->m_pkthdr.rcvif;
-        m0->m_pkthdr.len = len0;
-        return n;
-    }
     if (!hdr && remain == 0) {
         struct mbuf *tail = m->m_next;
         m->m_next = nullptr;
