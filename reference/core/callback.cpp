@@ -4,7 +4,9 @@
 
 namespace nke::ref {
 namespace {
-thread_local int t_depth = 0;
+// initial-exec: the data path enters a scope per call; the default
+// (global-dynamic) model would call __tls_get_addr on every access.
+[[gnu::tls_model("initial-exec")]] thread_local int t_depth = 0;
 }
 
 CallbackScope::CallbackScope(Module *owner) noexcept : owner_(owner) {
