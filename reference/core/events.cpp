@@ -18,10 +18,20 @@ void set_event_sink(EventSink sink) noexcept { g_sink.store(sink, std::memory_or
 
 uint32_t last_event_id() noexcept { return g_last_id.load(std::memory_order_acquire); }
 
+uint32_t assign_event_id() noexcept {
+    // Ids advance whether or not anyone listens (hist §7).
+    live_add(Live::events_posted, 1);
+    return g_last_id.fetch_add(1, std::memory_order_acq_rel) + 1;
+}
+
 int post_event(const kev_msg &msg) noexcept {
+    // A NULL-vendor event would match the filter of every new socket
+    // (KEV-POST-004); a NULL pointer with a length cannot be copied (KEV-POST-003).
+    if (msg.vendor_code == KEV_VENDOR_NONE) return EINVAL;
     size_t payload = 0;
     for (const auto &v : msg.dv) {
         if (v.data_length == 0) break;
+        if (v.data_ptr == nullptr) return EINVAL;
         payload += v.data_length;
         if (payload > KEV_MAX_DATA) return EMSGSIZE;
     }
@@ -36,18 +46,17 @@ int post_event(const kev_msg &msg) noexcept {
     ev->kev_class = msg.kev_class;
     ev->kev_subclass = msg.kev_subclass;
     ev->event_code = msg.event_code;
+    ev->id = 0;
     auto *out = reinterpret_cast<char *>(ev) + KEV_MSG_HEADER_SIZE;
     for (const auto &v : msg.dv) {
         if (v.data_length == 0) break;
-        if (v.data_ptr) std::memcpy(out, v.data_ptr, v.data_length);
-        else std::memset(out, 0, v.data_length);
+        std::memcpy(out, v.data_ptr, v.data_length);
         out += v.data_length;
     }
-    // Ids advance whether or not anyone listens (hist §7).
-    ev->id = g_last_id.fetch_add(1, std::memory_order_acq_rel) + 1;
-    live_add(Live::events_posted, 1);
     const EventSink sink = g_sink.load(std::memory_order_acquire);
-    return sink ? sink(ev) : 0;
+    if (sink) return sink(ev);
+    ev->id = assign_event_id();
+    return 0;
 }
 
 }  // namespace nke::ref
