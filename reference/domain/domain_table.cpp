@@ -66,6 +66,7 @@ void register_proto(std::unique_ptr<ProtoEntry> owned, domain &dp) noexcept {
                              reinterpret_cast<const void *>(u->pru_send),
                              reinterpret_cast<const void *>(u->pru_detach)});
         if (owners_differ(e, *e.dom)) e.dom->foreign.fetch_add(1, std::memory_order_relaxed);
+        e.counts_sockets.store(e.owner() != e.dom->owner(), std::memory_order_relaxed);
     }
     live_add(Live::protosws, 1);
 }
@@ -126,7 +127,8 @@ void remove_domain(DomainEntry &d) noexcept {
 // --- entries ------------------------------------------------------------------
 
 uint64_t ProtoEntry::references() const noexcept {
-    const int64_t r = refs.load(std::memory_order_relaxed) + foreign.load(std::memory_order_relaxed);
+    const int64_t sockets = counts_sockets.load(std::memory_order_relaxed) ? refs.load(std::memory_order_relaxed) : 0;
+    const int64_t r = sockets + foreign.load(std::memory_order_relaxed);
     return r > 0 ? static_cast<uint64_t>(r) : 0;
 }
 

@@ -43,6 +43,10 @@ public:
     const bool builtin;
     std::atomic<int64_t> refs{0};         // mirror of pr.pr_refs
     std::atomic<int64_t> foreign{0};      // global filters of other owners on it
+    // Whether references() counts the live sockets: not when the domain
+    // has the same owner, whose entry counts them already (set once, at
+    // registration).
+    std::atomic<bool> counts_sockets{true};
     // Global socket filters, in pr_sfilter order (sockfilter/registry.cpp
     // links them; funnel).
     sf::FilterEntry *sf_first = nullptr;
