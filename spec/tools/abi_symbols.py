@@ -158,11 +158,14 @@ def emit_forward(symbols, exclude):
         if "..." in s["names"]:
             # nke_log: format here, hand the text on.
             fixed = [n for n in s["names"] if n != "..."]
+            # A NULL format is valid (KERN-LOG-001) and is handed on as NULL.
             lines.append(
-                "NKE_API %s %s(%s) { char buf[1024]; va_list ap; va_start(ap, %s); "
-                "vsnprintf(buf, sizeof buf, %s, ap); va_end(ap); "
+                "NKE_API %s %s(%s) { char buf[1024]; va_list ap; "
+                "if (%s == NULL) { ((%s)nke_forward_resolve(\"%s\"))(%s, NULL); return; } "
+                "va_start(ap, %s); vsnprintf(buf, sizeof buf, %s, ap); va_end(ap); "
                 "((%s)nke_forward_resolve(\"%s\"))(%s, \"%%s\", buf); }"
-                % (s["ret"], s["name"], params, fixed[-1], fixed[-1], fptr, s["name"], fixed[0]))
+                % (s["ret"], s["name"], params, fixed[-1], fptr, s["name"], fixed[0], fixed[-1], fixed[-1],
+                   fptr, s["name"], fixed[0]))
             continue
         args = ", ".join(s["names"])
         ret = "" if s["ret"] == "void" else "return "

@@ -1,0 +1,2 @@
+/* The inverted control overrides nothing: every entry point forwards. */
+#include "control.h"
