@@ -175,19 +175,33 @@ private:
     std::vector<unsigned long> filter_ids_;
 };
 
+// A driver that hands up `batch` frames per dlil_input call (an m_nextpkt
+// list, as a driver draining its receive ring would).
 class DlilInput final : public Case {
 public:
-    DlilInput(int len, int filters) : len_(len), p_(filters) {}
+    DlilInput(int len, int filters, int batch) : len_(len), batch_(batch), p_(filters) {}
     void run(int64_t n) override {
         ifnet *ifp = p_.ifp();
-        for (int64_t i = 0; i < n; ++i) {
-            struct mbuf *m = rx_frame(len_);
-            dlil_input(ifp, m, m);
+        if (batch_ == 1) {
+            for (int64_t i = 0; i < n; ++i) {
+                struct mbuf *m = rx_frame(len_);
+                dlil_input(ifp, m, m);
+            }
+            return;
+        }
+        for (int64_t i = 0; i < n; i += batch_) {
+            struct mbuf *head = nullptr, **link = &head;
+            for (int64_t k = 0; k < batch_ && i + k < n; ++k) {
+                *link = rx_frame(len_);
+                link = &(*link)->m_nextpkt;
+            }
+            dlil_input(ifp, head, nullptr);
         }
     }
 
 private:
     int len_;
+    int batch_;
     Plumbing p_;
 };
 
@@ -241,35 +255,52 @@ struct Wire {
 
 class BaseInput final : public Case {
 public:
-    BaseInput(int len, int filters) : len_(len), w_(filters) {}
+    BaseInput(int len, int filters, int batch) : len_(len), batch_(batch), w_(filters) {}
     void run(int64_t n) override {
-        for (int64_t i = 0; i < n; ++i) {
-            Wire *w = &w_;
-            keep(w);  // reload every pointer: no devirtualisation
-            struct mbuf *m = rx_frame(len_);
-            ++w->ipackets;
-            w->ibytes += static_cast<uint64_t>(m->m_pkthdr.len);
-            m->m_pkthdr.rcvif = &w->ifp;
-            char *frame = m->m_data;
-            m->m_data += kEtherHdr;
-            m->m_len -= kEtherHdr;
-            m->m_pkthdr.len -= kEtherHdr;
-            m->m_pkthdr.header = frame;
-            ifnet *ifp = &w->ifp;
-            bool go = true;
-            for (int k = w->nfilters; go && k-- > 0;) go = w->in[k](w->cookie[k], &ifp, &m, &frame) == 0;
-            const auto *h = reinterpret_cast<const uint8_t *>(frame);
-            if (!go || std::memcmp(h, w->ifp.if_lladdr, 6) != 0 ||
-                (h[12] << 8 | h[13]) != w->type) {
-                m_freem(m);
-                continue;
+        if (batch_ == 1) {
+            for (int64_t i = 0; i < n; ++i) one(rx_frame(len_));
+            return;
+        }
+        for (int64_t i = 0; i < n; i += batch_) {
+            struct mbuf *head = nullptr, **link = &head;
+            for (int64_t k = 0; k < batch_ && i + k < n; ++k) {
+                *link = rx_frame(len_);
+                link = &(*link)->m_nextpkt;
             }
-            w->input(m, frame, ifp, 1, 1);
+            for (struct mbuf *m = head, *next; m != nullptr; m = next) {
+                next = m->m_nextpkt;
+                m->m_nextpkt = nullptr;
+                one(m);
+            }
         }
     }
 
 private:
+    void one(struct mbuf *m) {
+        Wire *w = &w_;
+        keep(w);  // reload every pointer: no devirtualisation
+        ++w->ipackets;
+        w->ibytes += static_cast<uint64_t>(m->m_pkthdr.len);
+        m->m_pkthdr.rcvif = &w->ifp;
+        char *frame = m->m_data;
+        m->m_data += kEtherHdr;
+        m->m_len -= kEtherHdr;
+        m->m_pkthdr.len -= kEtherHdr;
+        m->m_pkthdr.header = frame;
+        ifnet *ifp = &w->ifp;
+        bool go = true;
+        for (int k = w->nfilters; go && k-- > 0;) go = w->in[k](w->cookie[k], &ifp, &m, &frame) == 0;
+        const auto *h = reinterpret_cast<const uint8_t *>(frame);
+        if (!go || std::memcmp(h, w->ifp.if_lladdr, 6) != 0 ||
+            (h[12] << 8 | h[13]) != w->type) {
+            m_freem(m);
+            return;
+        }
+        w->input(m, frame, ifp, 1, 1);
+    }
+
     int len_;
+    int batch_;
     Wire w_;
 };
 
@@ -319,10 +350,10 @@ struct Registrar {
                 const std::string what = std::to_string(len) + "-byte frame, " +
                                          std::to_string(f) + " interface filter" + (f == 1 ? "" : "s");
                 Register{{"baseline/input_" + sfx, "", 0, 1,
-                          [len, f] { return std::make_unique<BaseInput>(len, f); },
+                          [len, f] { return std::make_unique<BaseInput>(len, f, 1); },
                           "hard-wired receive path, " + what}};
                 Register{{"dlil/input_" + sfx, "baseline/input_" + sfx, 0, 1,
-                          [len, f] { return std::make_unique<DlilInput>(len, f); },
+                          [len, f] { return std::make_unique<DlilInput>(len, f, 1); },
                           "dlil_input, " + what}};
                 Register{{"baseline/output_" + sfx, "", 0, 1,
                           [len, f] { return std::make_unique<BaseOutput>(len, f); },
@@ -331,6 +362,17 @@ struct Registrar {
                           [len, f] { return std::make_unique<DlilOutput>(len, f); },
                           "dlil_output, " + what}};
             }
+        }
+        // 32 frames per dlil_input call (an m_nextpkt list).
+        for (int f : {0, 4}) {
+            const std::string sfx = "64_f" + std::to_string(f) + "_x32";
+            Register{{"baseline/input_" + sfx, "", 0, 1,
+                      [f] { return std::make_unique<BaseInput>(64, f, 32); },
+                      "hard-wired receive path, 64-byte frames, 32 per call"}};
+            Register{{"dlil/input_" + sfx, "baseline/input_" + sfx, 0, 1,
+                      [f] { return std::make_unique<DlilInput>(64, f, 32); },
+                      "dlil_input of 32 64-byte frames per call, " + std::to_string(f) +
+                          " interface filters"}};
         }
     }
 } const registrar;

@@ -113,8 +113,8 @@ def main():
     print(f"Repetitions: medians of {reps} (CPU time per operation); "
           "Ir = instructions per operation under callgrind (single thread).")
     print()
-    print("| workload | thr | CPU time/op | baseline | baseline time/op | time ratio | Ir/op | baseline Ir/op | Ir ratio |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+    print("| workload | thr | CPU time/op | Mop/s | baseline | baseline time/op | time ratio | Ir/op | baseline Ir/op | Ir ratio |")
+    print("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")
     for (name, threads), r in rows.items():
         base = rows.get((r["baseline"], threads)) if r["baseline"] else None
         ratio = r["cpu"] / base["cpu"] if base else None
@@ -124,7 +124,8 @@ def main():
         extra = ""
         if r["bps"]:
             extra = f" ({r['bps'] / 2**30:.1f} GiB/s)"
-        print(f"| {name} | {threads} | {fmt_ns(r['cpu'])}{extra} | {r['baseline'] or '(baseline)'} | "
+        print(f"| {name} | {threads} | {fmt_ns(r['cpu'])}{extra} | {1e3 / r['cpu']:.2f} | "
+              f"{r['baseline'] or '(baseline)'} | "
               f"{fmt_ns(base['cpu']) if base else ''} | {fmt(ratio)} | "
               f"{fmt(ir, 0) if ir else '—'} | {fmt(bir, 0) if bir else '—'} | {fmt(iratio)} |")
     print()

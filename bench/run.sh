@@ -7,6 +7,9 @@
 #   bench/run.sh --filter REGEX  # only matching workloads (Google Benchmark filter)
 #   bench/run.sh --no-icount --no-suite --reps N --min-time S
 #
+# Repetitions are randomly interleaved across workloads, so a change in the
+# machine's load during the run spreads over a workload and its baseline
+# alike instead of biasing their ratio.
 # Results go to build/release/bench/results/ (bench.json, icount.tsv,
 # report.md, suite.txt).  Nothing here asserts on time.
 set -euo pipefail
@@ -40,7 +43,7 @@ mkdir -p "$out"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 "$bin/nke-bench" --benchmark_filter="$filter" \
     --benchmark_repetitions="$reps" --benchmark_min_time="$min_time" \
-    --benchmark_report_aggregates_only=true \
+    --benchmark_report_aggregates_only=true --benchmark_enable_random_interleaving=true \
     --benchmark_out="$out/bench.json" --benchmark_out_format=json >&2
 
 icount_args=()
