@@ -4,23 +4,34 @@
 # process), and the per-test overhead of isolation.  A script, not a
 # Google Benchmark: one suite run is seconds long.
 #
-#   bench/suite_time.sh [BUILD_DIR]      # default build/release
+#   bench/suite_time.sh [BUILD_DIR]      # default: the `default` preset, built first
 #   SUITE_JOBS="1 2" SUITE_RUNS=1 bench/suite_time.sh
 #
+# The suite is timed as developers and CI run it: the `default` preset
+# (g++, Debug), whose implementation under test is the reference libnke.
+#
 # For each job count J and mode it prints: tests run, wall time, wall time
-# per test, the sum of the tests' own durations (gtest's, from the runner's
-# results.json), and the overhead per test, (J x wall - sum) / tests: what
-# the runner, process start-up and the implementation's start-up cost on top
-# of the tests themselves.  The isolation cost per test is
-# (wall(process) - wall(batch)) x J / tests.  With SUITE_RUNS > 1 each
-# figure is the median of the runs.
+# per test, the sum of the tests' duration_ms in the runner's results.json
+# (in process mode that is each test process's whole life, start-up
+# included; in batch mode gtest's time for the test), and the overhead per
+# test, (J x wall - sum) / tests: what the runner adds on top.  The
+# isolation cost per test is (wall(process) - wall(batch)) x J / tests, and
+# the last line times a bare test process without the runner, which splits
+# that cost into process start-up and the runner's own work.  With
+# SUITE_RUNS > 1 each figure is the median of the runs.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build/release}
+if [[ $# -ge 1 ]]; then
+    build=$1
+else
+    build=$root/build/default
+    (cd "$root" && export CCACHE_BASEDIR=${CCACHE_BASEDIR:-/work} &&
+        cmake --preset default >/dev/null && cmake --build --preset default -j2 >/dev/null)
+fi
 runner=$build/conformance/runner/nke-conformance
 if [[ ! -x $runner ]]; then
-    echo "suite_time.sh: $runner is missing: cmake --build --preset release first" >&2
+    echo "suite_time.sh: $runner is missing: build that preset first" >&2
     exit 2
 fi
 jobs_list=${SUITE_JOBS:-"1 2"}
@@ -71,4 +82,16 @@ PY
         if (n > 0) printf "isolation cost at -j %d: %.2f ms per test (process %.2f s vs batch %.2f s, %.2fx)\n",
                           j, 1000 * (p - b) * j / n, p, b, (b > 0 ? p / b : 0) }'
 done
+# What one test process costs by itself, without the runner: 20 direct runs
+# of the suite binary for one trivial test (exec, dynamic loading, gtest and
+# implementation start-up, exit).
+suite_bin=$build/conformance/nke-conformance-tests
+if [[ -x $suite_bin ]]; then
+    start=$(date +%s.%N)
+    for ((i = 0; i < 20; i++)); do
+        "$suite_bin" --gtest_filter=HarnessTable.NamesItsImplementation >/dev/null 2>&1 || true
+    done
+    end=$(date +%s.%N)
+    awk -v s="$start" -v e="$end" 'BEGIN { printf "bare test process (no runner): %.2f ms each\n", 1000 * (e - s) / 20 }'
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
