@@ -16,7 +16,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-reps=10 min_time=0.5 icount=1 suite=1 filter=. build=1
+reps=10 min_time=0.3 icount=1 suite=1 filter=. build=1
 while [[ $# -gt 0 ]]; do
     case $1 in
     --quick) reps=3 min_time=0.1 icount=0 suite=0 ;;
