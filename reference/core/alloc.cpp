@@ -11,9 +11,16 @@
 #include <vector>
 
 namespace nke::ref {
+
+namespace alloc_detail {
+constinit thread_local std::atomic<uint64_t> *t_attempts [[gnu::tls_model("initial-exec")]] = nullptr;
+std::atomic<bool> g_armed{false};
+}  // namespace alloc_detail
+
 namespace {
 
-std::atomic<bool> g_armed{false};
+using alloc_detail::g_armed;
+using alloc_detail::t_attempts;
 std::atomic<int64_t> g_countdown{0};  // attempts left before the failing one
 std::atomic<bool> g_persistent{false};
 std::atomic<uint64_t> g_failures{0};
@@ -28,10 +35,8 @@ std::vector<ThreadAttempts *> &threads() {
 }
 uint64_t g_retired = 0;  // guarded by g_threads_mu
 
-// The fast path reads this pointer only: initial-exec and constinit make it
-// one %fs-relative load, with no __tls_get_addr call and no TLS guard (the
-// mbuf fast path calls alloc_permitted() once per mbuf).
-[[gnu::tls_model("initial-exec")]] constinit thread_local ThreadAttempts *t_mine = nullptr;
+// The fast path (alloc.hpp) reads t_attempts only, which points at the
+// counter of this thread's ThreadAttempts once it exists.
 // Set once the thread's counter is destroyed (thread exit): later attempts
 // of that thread, from other TLS destructors, go to g_late.
 [[gnu::tls_model("initial-exec")]] constinit thread_local bool t_gone = false;
@@ -44,7 +49,7 @@ struct ThreadAttempts {
         threads().push_back(this);
     }
     ~ThreadAttempts() {
-        t_mine = nullptr;
+        t_attempts = nullptr;
         t_gone = true;
         std::lock_guard lk(g_threads_mu);
         g_retired += n.load(std::memory_order_relaxed);
@@ -59,15 +64,16 @@ struct ThreadAttempts {
         return;
     }
     thread_local ThreadAttempts t;
-    t_mine = &t;
+    t_attempts = &t.n;
     t.n.store(t.n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 }  // namespace
 
-bool alloc_permitted() noexcept {
-    if (ThreadAttempts *t = t_mine) [[likely]]
-        t->n.store(t->n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+// Everything but "counter exists and nothing is armed" (alloc.hpp).
+bool alloc_detail::alloc_permitted_slow() noexcept {
+    if (std::atomic<uint64_t> *n = t_attempts)
+        n->store(n->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     else
         count_attempt_slow();
     if (!g_armed.load(std::memory_order_relaxed)) return true;

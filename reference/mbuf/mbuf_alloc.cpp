@@ -76,7 +76,8 @@ struct mbuf *getpacket() noexcept {
 // because its m_next cannot be trusted.  Inline so that free_chain's loop
 // is straight code.
 [[gnu::always_inline]] inline struct mbuf *free_inline(struct mbuf *m) noexcept {
-    if (!mbpool::mbuf_is_live(m)) [[unlikely]] {
+    std::atomic<uint32_t> *state;
+    if (!mbpool::live_mbuf(m, state)) [[unlikely]] {
         mbpool::count_double_free();
         return nullptr;
     }
@@ -90,7 +91,7 @@ struct mbuf *getpacket() noexcept {
         if (m->m_flags & M_EXT) release_cluster(m);
     }
     m->m_type = MT_FREE;  // as in history; the pool's side table is what counts
-    mbpool::give<mbpool::kMbuf>(m);
+    mbpool::give<mbpool::kMbuf>(m, *state);
     return next;
 }
 

@@ -112,10 +112,11 @@ inline void *take() noexcept {
     return take_slow(C);
 }
 
-// Give back one object taken by take().  The caller has checked it.
+// Give back one object taken by take(); `state` is its side-table entry.
+// The caller has checked it.
 template <Class C>
-inline void give(void *p) noexcept {
-    state_of(C, p).store(0, std::memory_order_relaxed);
+inline void give(void *p, std::atomic<uint32_t> &state) noexcept {
+    state.store(0, std::memory_order_relaxed);
     poison(p, kObjSize[C]);
     ThreadCache *tc = t_cache;
     if (tc != nullptr) [[likely]] {
@@ -129,14 +130,30 @@ inline void give(void *p) noexcept {
     give_slow(C, p);
 }
 
-// True when p is the address of a live mbuf of this stack.  Never touches
-// *p: a range check, an alignment check and one load from the side table.
-inline bool mbuf_is_live(const void *p) noexcept {
+template <Class C>
+inline void give(void *p) noexcept {
+    give<C>(p, state_of(C, p));
+}
+
+// True when p is the address of a live mbuf of this stack; then `entry` is
+// its side-table entry.  Never touches *p: a range check, an alignment
+// check and one load from the side table.  The region's fields are read
+// once, before the acquire load, and the entry found is the one m_free then
+// clears: one address computation on the free path instead of two.
+inline bool live_mbuf(const void *p, std::atomic<uint32_t> *&entry) noexcept {
     const Region &r = g_region[kMbuf];
-    const auto u = reinterpret_cast<uintptr_t>(p);
-    if (u - r.base >= r.committed.load(std::memory_order_acquire) - r.base) return false;
-    if ((u & (kObjSize[kMbuf] - 1)) != 0) return false;
-    return state_of(kMbuf, p).load(std::memory_order_relaxed) != 0;
+    const uintptr_t base = r.base;
+    std::atomic<uint32_t> *const state = r.state;
+    const uintptr_t off = reinterpret_cast<uintptr_t>(p) - base;
+    if (off >= r.committed.load(std::memory_order_acquire) - base) return false;
+    if ((off & (kObjSize[kMbuf] - 1)) != 0) return false;  // base is page-aligned
+    entry = &state[off >> kObjShift[kMbuf]];
+    return entry->load(std::memory_order_relaxed) != 0;
+}
+
+inline bool mbuf_is_live(const void *p) noexcept {
+    std::atomic<uint32_t> *entry;
+    return live_mbuf(p, entry);
 }
 
 // True when p points into the cluster arena.
