@@ -8,20 +8,27 @@
 #   default   g++ debug build; all CTest tests: conformance suite through the
 #             runner, negative controls, property tests, fuzz corpus replays,
 #             spec lint (strict), header self-tests, tools and examples
-#   asan      the same tests under g++ ASan+UBSan (no recover)
-#   tsan      the same tests under clang TSan
-#   fuzz      clang libFuzzer build; every target replays its corpus under ASan+UBSan
+#   asan      the same tests under g++ ASan+UBSan (no recover), except the
+#             ones that judge the suite or the packaging rather than the
+#             stack (negative controls, the browser check of the HTML report,
+#             the out-of-tree install): they run in the default stage
+#   tsan      the same under clang TSan
+#   fuzz      clang libFuzzer binaries only; every target replays its corpus
+#             and regressions under ASan+UBSan
 #   coverage  gcc --coverage; lcov line+branch figures checked against coverage/thresholds.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=ci/lib.sh
 . ci/lib.sh
 
+not_under_sanitizers='controls|browser'
+not_under_sanitizers_tests='examples.out-of-tree'
 stages=${NKE_CI_STAGES:-default asan tsan fuzz coverage}
 for s in ${stages}; do
   case "${s}" in
-    default|asan|tsan) stage "${s}" preset "${s}" ;;
-    fuzz) stage fuzz preset fuzz -L fuzz ;;
+    default) stage default preset default ;;
+    asan|tsan) stage "${s}" preset "${s}" -LE "${not_under_sanitizers}" -E "${not_under_sanitizers_tests}" ;;
+    fuzz) NKE_CI_TARGET=nke-fuzz-all stage fuzz preset fuzz -L fuzz ;;
     coverage) stage coverage bash coverage/coverage.sh ;;
     *) echo "ci/test.sh: unknown stage ${s}" >&2; exit 2 ;;
   esac
