@@ -788,6 +788,11 @@ private:
         const int s = tag_slot(op, thread);
         const TagModel &tm = m_.tags[s];
         if (tm.pf == 0) return;  // never attached
+        // A slot keeps the family of its last protocol.  In the free-running
+        // section a family of the other thread's half may be attached or
+        // detached by it at any moment (split_for_free only detached it), so
+        // the answer would depend on timing: ask only about our own families.
+        if (free_ && (std::find(std::begin(kPfs), std::end(kPfs), tm.pf) - std::begin(kPfs)) / 4 != thread) return;
         uint32_t fam;
         int16_t unit;
         if_family_unit(tm.ifc, fam, unit);
