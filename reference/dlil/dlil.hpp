@@ -193,11 +193,18 @@ struct State {
     unsigned long next_filter = 1;
 };
 
-State &state() noexcept;
+extern constinit State g_state;  // family_registry.cpp
+inline State &state() noexcept { return g_state; }
 
 // --- look-ups (inside a ReadSection) -----------------------------------------
 
-Iface *find_usable(const ifnet *ifp) noexcept;
+// Inline: one call per dlil_input/dlil_output, and the list is short.
+inline Iface *find_usable(const ifnet *ifp) noexcept {
+    for (Iface *i : state().usable.get()) {
+        if (i->ifp == ifp) return i;
+    }
+    return nullptr;
+}
 
 template <class T, class Key>
 T *find_sorted(const std::vector<T *> &v, Key key, Key T::*field) noexcept {
@@ -214,7 +221,16 @@ inline Filter *find_filter_id(unsigned long id) noexcept {
 }
 // The live protocol that `handle` names on `i`, or null (demux results are
 // checked against this: a family module cannot hand the DLIL a bad pointer).
-Proto *proto_on(const Iface *i, const if_proto *handle) noexcept;
+// Also what keeps a demux from handing over a protocol whose attach is still
+// running (or failed and freed it unpublished), built-in families included.
+// Inline: it runs for every demuxed frame.
+inline Proto *proto_on(const Iface *i, const if_proto *handle) noexcept {
+    if (handle == nullptr) return nullptr;
+    for (Proto *p : i->protos.get()) {
+        if (static_cast<const if_proto *>(p) == handle) return p;
+    }
+    return nullptr;
+}
 Proto *proto_by_family(const Iface *i, uint32_t protocol_family) noexcept;
 
 // --- under State::mu ------------------------------------------------------------
