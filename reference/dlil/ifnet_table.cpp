@@ -156,7 +156,7 @@ std::vector<Filter *> unlink_filters_locked(std::vector<Filter *> &list) noexcep
     std::vector<Filter *> out;
     out.swap(list);
     for (Filter *f : out) {
-        f->dead.store(true, std::memory_order_release);
+        f->kill();
         std::erase(s.filters_master, f);
         live_add(Live::dl_filters, -1);
         if (f->foreign_to_iface) f->iface->foreign.fetch_sub(1);

@@ -52,10 +52,12 @@ void input_from_proto_filters(Iface *i, Proto *p, mbuf *m, char *frame, size_t f
     for (size_t k = from; k-- > 0;) {
         Filter *f = list[k];
         const auto fn = f->prl.filter_dl_input;  // immutable once published
-        if (!fn || f->dead.load(std::memory_order_acquire)) continue;
         ifnet *seen = ifp;
         int rc;
-        {
+        if (f->input_fast.load(std::memory_order_acquire)) [[likely]] {
+            rc = fn(f->prl.cookie, &m, &frame, &seen);
+        } else {
+            if (!fn || f->dead.load(std::memory_order_acquire)) continue;
             OwnerScope scope(f->owner());
             rc = fn(f->prl.cookie, &m, &frame, &seen);
         }
@@ -78,10 +80,12 @@ void input_from_if_filters(Iface *i, mbuf *m, char *frame, size_t from, int sync
     for (size_t k = from; k-- > 0;) {
         Filter *f = list[k];
         const auto fn = f->ifl.filter_if_input;  // immutable once published
-        if (!fn || f->dead.load(std::memory_order_acquire)) continue;
         ifnet *seen = ifp;
         int rc;
-        {
+        if (f->input_fast.load(std::memory_order_acquire)) [[likely]] {
+            rc = fn(f->ifl.cookie, &seen, &m, &frame);
+        } else {
+            if (!fn || f->dead.load(std::memory_order_acquire)) continue;
             OwnerScope scope(f->owner());
             rc = fn(f->ifl.cookie, &seen, &m, &frame);
         }
