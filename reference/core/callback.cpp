@@ -2,23 +2,12 @@
 
 #include "module/module.hpp"
 
-namespace nke::ref {
-namespace {
-// initial-exec: the data path enters a scope per call; the default
-// (global-dynamic) model would call __tls_get_addr on every access.
-[[gnu::tls_model("initial-exec")]] thread_local int t_depth = 0;
-}
+namespace nke::ref::callback_detail {
 
-CallbackScope::CallbackScope(Module *owner) noexcept : owner_(owner) {
-    ++t_depth;
-    if (owner_) owner_->in_flight.fetch_add(1, std::memory_order_acq_rel);
-}
+[[gnu::tls_model("initial-exec")]] constinit thread_local int t_depth = 0;
 
-CallbackScope::~CallbackScope() {
-    if (owner_) owner_->in_flight.fetch_sub(1, std::memory_order_acq_rel);
-    --t_depth;
-}
+void owner_enter(Module *owner) noexcept { owner->in_flight.fetch_add(1, std::memory_order_acq_rel); }
 
-int callback_depth() noexcept { return t_depth; }
+void owner_leave(Module *owner) noexcept { owner->in_flight.fetch_sub(1, std::memory_order_acq_rel); }
 
-}  // namespace nke::ref
+}  // namespace nke::ref::callback_detail

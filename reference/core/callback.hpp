@@ -12,10 +12,27 @@ namespace nke::ref {
 
 struct Module;
 
+namespace callback_detail {
+// Depth of nested NKE callbacks on this thread.  Declared here so that the
+// scopes' fast path (no owning module: the common case on the DLIL data
+// path) is inline.  initial-exec and constinit: a plain %fs-relative access,
+// with no __tls_get_addr call and no TLS wrapper.
+[[gnu::tls_model("initial-exec")]] extern constinit thread_local int t_depth;
+// The owning module's half of a scope: counts the call in flight.
+void owner_enter(Module *owner) noexcept;
+void owner_leave(Module *owner) noexcept;
+}  // namespace callback_detail
+
 class CallbackScope {
 public:
-    explicit CallbackScope(Module *owner) noexcept;
-    ~CallbackScope();
+    explicit CallbackScope(Module *owner) noexcept : owner_(owner) {
+        ++callback_detail::t_depth;
+        if (owner_) callback_detail::owner_enter(owner_);
+    }
+    ~CallbackScope() {
+        if (owner_) callback_detail::owner_leave(owner_);
+        --callback_detail::t_depth;
+    }
     CallbackScope(const CallbackScope &) = delete;
     CallbackScope &operator=(const CallbackScope &) = delete;
 
@@ -24,6 +41,6 @@ private:
 };
 
 // Depth of nested NKE callbacks on this thread (0: not inside one).
-int callback_depth() noexcept;
+inline int callback_depth() noexcept { return callback_detail::t_depth; }
 
 }  // namespace nke::ref

@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstddef>
-#include <optional>
 
 #include "dlil/dlil.hpp"
 #include "dlil/stats.hpp"
@@ -19,14 +18,27 @@ namespace nke::ref::dlil {
 // gets its own scope, which counts the module's calls in flight
 // (KMOD-UNLOAD-004).  Registrations without an owner, the common case on a
 // hot path, then cost nothing per call.
+// A plain pointer and two inline tests rather than a std::optional of a
+// CallbackScope: this runs once per filter, demux and dl_input per frame.
 class OwnerScope {
 public:
-    explicit OwnerScope(Module *owner) noexcept {
-        if (owner) scope_.emplace(owner);
+    explicit OwnerScope(Module *owner) noexcept : owner_(owner) {
+        if (owner_) {
+            ++callback_detail::t_depth;
+            callback_detail::owner_enter(owner_);
+        }
     }
+    ~OwnerScope() {
+        if (owner_) {
+            callback_detail::owner_leave(owner_);
+            --callback_detail::t_depth;
+        }
+    }
+    OwnerScope(const OwnerScope &) = delete;
+    OwnerScope &operator=(const OwnerScope &) = delete;
 
 private:
-    std::optional<CallbackScope> scope_;
+    Module *owner_;
 };
 
 // Sentinel "walk the whole list" start positions.

@@ -46,11 +46,10 @@ public:
 template <class T>
 class Published {
 public:
-    // The current array (never null after init); valid inside a ReadSection.
-    const std::vector<T *> &get() const noexcept {
-        const Snap<T> *s = ptr_.load(std::memory_order_seq_cst);
-        return s ? s->items : empty_;
-    }
+    // The current array (never null); valid inside a ReadSection.  One load:
+    // items_ points either into the current snapshot or at empty_, so the
+    // data path (four or five look-ups per frame) needs no null test.
+    const std::vector<T *> &get() const noexcept { return *items_.load(std::memory_order_seq_cst); }
     // Build a copy of `items`.  through_failure_point: an attach, which may
     // fail with ENOMEM/ENOBUFS; a detach builds with plain nothrow new
     // because shrinking a list must not fail.
@@ -67,17 +66,22 @@ public:
         return s;
     }
     // Swap in a built array (under State::mu); the old one is retired.
+    // Readers see the new array from the items_ store on; the old one is
+    // retired after it, so a reader that still holds it is in a read
+    // section that retire() waits for.
     void publish(std::unique_ptr<Snap<T>> s) noexcept {
-        Snap<T> *old = ptr_.exchange(s.release(), std::memory_order_seq_cst);
+        items_.store(&s->items, std::memory_order_seq_cst);
+        Snap<T> *old = snap_.exchange(s.release(), std::memory_order_seq_cst);
         if (old) retire(old);
     }
     ~Published() {
-        std::unique_ptr<Snap<T>> last(ptr_.load());
+        std::unique_ptr<Snap<T>> last(snap_.load());
     }
 
 private:
-    std::atomic<Snap<T> *> ptr_{nullptr};
     static inline const std::vector<T *> empty_{};
+    std::atomic<Snap<T> *> snap_{nullptr};  // owns the current array; writers only
+    std::atomic<const std::vector<T *> *> items_{&empty_};
 };
 
 // Publish a copy of `items` after a removal.  Removals bypass the failure
@@ -169,6 +173,12 @@ struct Filter final : Registration, Retired {
     Iface *iface = nullptr;  // the interface (both kinds)
     Proto *proto = nullptr;  // protocol filters only
     std::atomic<bool> dead{false};
+    // True while the filter is live, belongs to no module and has an input
+    // callback: the inbound walk then calls it with no further test and no
+    // owner scope (one load per filter instead of three).  Set before the
+    // filter is published; cleared by kill() together with `dead`.  False
+    // only sends a reader down the full path, which tests everything.
+    std::atomic<bool> input_fast{false};
     bool foreign_to_iface = false;
     bool call_detach = true;
 
@@ -178,6 +188,11 @@ struct Filter final : Registration, Retired {
     uint64_t references() const noexcept override { return 0; }
     void reap() noexcept override;
     void finish() noexcept override;
+    // Detached: readers that still hold it must not call it any more.
+    void kill() noexcept {
+        input_fast.store(false, std::memory_order_release);
+        dead.store(true, std::memory_order_release);
+    }
 };
 
 struct State {
@@ -193,11 +208,18 @@ struct State {
     unsigned long next_filter = 1;
 };
 
-State &state() noexcept;
+extern constinit State g_state;  // family_registry.cpp
+inline State &state() noexcept { return g_state; }
 
 // --- look-ups (inside a ReadSection) -----------------------------------------
 
-Iface *find_usable(const ifnet *ifp) noexcept;
+// Inline: one call per dlil_input/dlil_output, and the list is short.
+inline Iface *find_usable(const ifnet *ifp) noexcept {
+    for (Iface *i : state().usable.get()) {
+        if (i->ifp == ifp) return i;
+    }
+    return nullptr;
+}
 
 template <class T, class Key>
 T *find_sorted(const std::vector<T *> &v, Key key, Key T::*field) noexcept {
@@ -214,7 +236,16 @@ inline Filter *find_filter_id(unsigned long id) noexcept {
 }
 // The live protocol that `handle` names on `i`, or null (demux results are
 // checked against this: a family module cannot hand the DLIL a bad pointer).
-Proto *proto_on(const Iface *i, const if_proto *handle) noexcept;
+// Also what keeps a demux from handing over a protocol whose attach is still
+// running (or failed and freed it unpublished), built-in families included.
+// Inline: it runs for every demuxed frame.
+inline Proto *proto_on(const Iface *i, const if_proto *handle) noexcept {
+    if (handle == nullptr) return nullptr;
+    for (Proto *p : i->protos.get()) {
+        if (static_cast<const if_proto *>(p) == handle) return p;
+    }
+    return nullptr;
+}
 Proto *proto_by_family(const Iface *i, uint32_t protocol_family) noexcept;
 
 // --- under State::mu ------------------------------------------------------------

@@ -15,33 +15,33 @@
 namespace nke::ref::dlil {
 namespace {
 
-// One slot per thread that ever entered a read section; 0 = idle, otherwise
-// the global epoch the thread saw when it entered.  Threads beyond the fixed
-// table share an "overflow" count, which blocks reclamation while non-zero.
+using epoch_detail::Slot;
+using epoch_detail::ThreadState;
+using epoch_detail::t_state;
+using epoch_detail::g_epoch;
+using epoch_detail::g_pending;
+using epoch_detail::g_membarrier;
+
+// One slot per thread that ever entered a read section (epoch_detail::Slot).
+// Threads beyond the fixed table share an "overflow" count, which blocks
+// reclamation while non-zero.
 constexpr size_t kSlots = 256;
-struct alignas(64) Slot {
-    std::atomic<uint64_t> epoch{0};
-    std::atomic<bool> used{false};
-};
 std::array<Slot, kSlots> g_slots;
 std::atomic<size_t> g_high{0};  // slots [0, g_high) have been handed out
 std::atomic<uint64_t> g_overflow{0};
-std::atomic<uint64_t> g_epoch{1};
 
 std::mutex g_retire_mu;
 Retired *g_retired = nullptr;  // guarded by g_retire_mu
-std::atomic<uint64_t> g_pending{0};
 std::atomic<uint64_t> g_finishing{0};  // taken off the queue, finish() not yet returned
 
-struct ThreadState {
+// Releases the thread's slot when the thread exits.
+struct SlotRelease {
     Slot *slot = nullptr;
-    bool tried = false;
-    int depth = 0;
-    ~ThreadState() {
+    ~SlotRelease() {
         if (slot) slot->used.store(false, std::memory_order_release);
     }
 };
-[[gnu::tls_model("initial-exec")]] thread_local ThreadState t_state;
+thread_local SlotRelease t_slot_release;
 
 Slot *claim_slot() noexcept {
     for (size_t i = 0; i < kSlots; ++i) {
@@ -86,7 +86,6 @@ bool membarrier_available() noexcept {
 #endif
 }
 
-const bool g_membarrier = membarrier_available();
 
 void heavy_barrier() noexcept {
     if (!g_membarrier || syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
@@ -111,17 +110,21 @@ bool pending_upto(uint64_t epoch) noexcept;
 
 }  // namespace
 
-ReadSection::ReadSection() noexcept {
-    ThreadState &t = t_state;
-    if (t.depth++ != 0) return;
-    if (!t.slot && !t.tried) {
+namespace epoch_detail {
+
+[[gnu::tls_model("initial-exec")]] constinit thread_local ThreadState t_state;
+std::atomic<uint64_t> g_epoch{1};
+std::atomic<uint64_t> g_pending{0};
+const bool g_membarrier = membarrier_available();
+
+void enter_slow(ThreadState &t) noexcept {
+    if (!t.tried) {
         t.slot = claim_slot();
         t.tried = true;
+        t_slot_release.slot = t.slot;  // first touch registers its destructor
     }
-    // The store must be ordered before the snapshot loads that follow it
-    // (they are seq_cst too): then a writer either sees this reader or the
-    // reader sees the writer's new snapshot.
     if (t.slot) {
+        // Same announcement as the inline fast path (epoch.hpp).
         const uint64_t e = g_epoch.load(std::memory_order_relaxed);
         if (g_membarrier) {
             t.slot->epoch.store(e, std::memory_order_relaxed);
@@ -134,13 +137,9 @@ ReadSection::ReadSection() noexcept {
     }
 }
 
-ReadSection::~ReadSection() {
-    ThreadState &t = t_state;
-    if (--t.depth != 0) return;
-    if (t.slot) t.slot->epoch.store(0, std::memory_order_release);
-    else g_overflow.fetch_sub(1, std::memory_order_release);
-    if (g_pending.load(std::memory_order_acquire) != 0) reclaim();
-}
+void leave_overflow() noexcept { g_overflow.fetch_sub(1, std::memory_order_release); }
+
+}  // namespace epoch_detail
 
 int read_depth() noexcept { return t_state.depth; }
 

@@ -9,10 +9,10 @@
 
 namespace nke::ref::dlil {
 
-State &state() noexcept {
-    static State s;
-    return s;
-}
+// Constant-initialised at namespace scope (not a function-local static) so
+// that state(), called on every dlil_input/dlil_output, is a plain address
+// with no initialisation guard to check.
+constinit State g_state;
 
 namespace {
 

@@ -12,21 +12,6 @@ namespace nke::ref::dlil {
 
 // --- look-ups ---------------------------------------------------------------------
 
-Iface *find_usable(const ifnet *ifp) noexcept {
-    for (Iface *i : state().usable.get()) {
-        if (i->ifp == ifp) return i;
-    }
-    return nullptr;
-}
-
-Proto *proto_on(const Iface *i, const if_proto *handle) noexcept {
-    if (handle == nullptr) return nullptr;
-    for (Proto *p : i->protos.get()) {
-        if (static_cast<const if_proto *>(p) == handle) return p;
-    }
-    return nullptr;
-}
-
 Proto *proto_by_family(const Iface *i, uint32_t protocol_family) noexcept {
     for (Proto *p : i->protos.get()) {
         if (p->protocol_family == protocol_family) return p;
@@ -171,7 +156,7 @@ std::vector<Filter *> unlink_filters_locked(std::vector<Filter *> &list) noexcep
     std::vector<Filter *> out;
     out.swap(list);
     for (Filter *f : out) {
-        f->dead.store(true, std::memory_order_release);
+        f->kill();
         std::erase(s.filters_master, f);
         live_add(Live::dl_filters, -1);
         if (f->foreign_to_iface) f->iface->foreign.fetch_sub(1);

@@ -21,7 +21,10 @@ Verdict judge(int rc, mbuf *&m, ifnet *seen, ifnet *expected) noexcept {
     return Verdict::dropped;
 }
 
-void deliver(Iface *i, Proto *p, mbuf *m, char *frame, int sync_ok) noexcept {
+// Inline: GCC kept it out of line (a second prologue and epilogue per
+// frame) though each caller is on the per-frame path.
+[[gnu::always_inline]] inline void deliver(Iface *i, Proto *p, mbuf *m, char *frame,
+                                           int sync_ok) noexcept {
     ifnet *ifp = i->ifp;
     if (p->dead.load(std::memory_order_acquire)) {  // detached while the frame was on its way
         mb::free_chain(m);
@@ -48,13 +51,18 @@ void input_from_proto_filters(Iface *i, Proto *p, mbuf *m, char *frame, size_t f
     if (from > list.size()) from = list.size();
     for (size_t k = from; k-- > 0;) {
         Filter *f = list[k];
-        if (!f->prl.filter_dl_input || f->dead.load(std::memory_order_acquire)) continue;
+        const auto fn = f->prl.filter_dl_input;  // immutable once published
         ifnet *seen = ifp;
         int rc;
-        {
+        if (f->input_fast.load(std::memory_order_acquire)) [[likely]] {
+            rc = fn(f->prl.cookie, &m, &frame, &seen);
+        } else {
+            if (!fn || f->dead.load(std::memory_order_acquire)) continue;
             OwnerScope scope(f->owner());
-            rc = f->prl.filter_dl_input(f->prl.cookie, &m, &frame, &seen);
+            rc = fn(f->prl.cookie, &m, &frame, &seen);
         }
+        // The usual verdict, decided without judge(): go on with the packet.
+        if (rc == 0 && m != nullptr && seen == ifp) [[likely]] continue;
         switch (judge(rc, m, seen, ifp)) {
         case Verdict::go_on: break;
         case Verdict::consumed: return;
@@ -71,13 +79,18 @@ void input_from_if_filters(Iface *i, mbuf *m, char *frame, size_t from, int sync
     if (from > list.size()) from = list.size();
     for (size_t k = from; k-- > 0;) {
         Filter *f = list[k];
-        if (!f->ifl.filter_if_input || f->dead.load(std::memory_order_acquire)) continue;
+        const auto fn = f->ifl.filter_if_input;  // immutable once published
         ifnet *seen = ifp;
         int rc;
-        {
+        if (f->input_fast.load(std::memory_order_acquire)) [[likely]] {
+            rc = fn(f->ifl.cookie, &seen, &m, &frame);
+        } else {
+            if (!fn || f->dead.load(std::memory_order_acquire)) continue;
             OwnerScope scope(f->owner());
-            rc = f->ifl.filter_if_input(f->ifl.cookie, &seen, &m, &frame);
+            rc = fn(f->ifl.cookie, &seen, &m, &frame);
         }
+        // The usual verdict, decided without judge(): go on with the packet.
+        if (rc == 0 && m != nullptr && seen == ifp) [[likely]] continue;
         switch (judge(rc, m, seen, ifp)) {
         case Verdict::go_on: break;
         case Verdict::consumed: return;
@@ -117,6 +130,13 @@ void input_from_if_filters(Iface *i, mbuf *m, char *frame, size_t from, int sync
     if (p == nullptr) {
         mb::free_chain(m);
         bump(ifp->if_data.ifi_noproto);
+        return;
+    }
+    if (p->filters.get().empty()) {
+        // No protocol filter (the usual case): what input_from_proto_filters
+        // does with an empty list, without a call and a walk.
+        if (m->m_flags & M_PKTHDR) m->m_pkthdr.header = frame;
+        deliver(i, p, m, frame, sync_ok);
         return;
     }
     input_from_proto_filters(i, p, m, frame, kAllFilters, sync_ok);

@@ -16,7 +16,7 @@ namespace {
 // The checks common to both calls, in the order of CTL-ENQ-006: reference,
 // flags, (the data, checked by the caller), client, reader still reading.
 int client_of(kern_ctl_ref ref, uint32_t flags, struct socket **out) noexcept {
-    auto c = registry().by_ref(ref);
+    const Controller *c = registry().find(ref);  // the funnel is held for the whole call
     if (!c) return EINVAL;
     if (flags & ~uint32_t{CTL_DATA_NOWAKEUP}) return EINVAL;
     *out = c->client;

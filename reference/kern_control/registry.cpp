@@ -28,6 +28,14 @@ std::shared_ptr<Controller> Registry::by_ref(kern_ctl_ref ref) const noexcept {
     return nullptr;
 }
 
+Controller *Registry::find(kern_ctl_ref ref) const noexcept {
+    if (ref == nullptr) return nullptr;
+    for (const auto &c : list_) {
+        if (c->ref == ref) return c.get();
+    }
+    return nullptr;
+}
+
 std::shared_ptr<Controller> Registry::by_addr(uint32_t id, uint32_t unit) const noexcept {
     for (const auto &c : list_) {
         if (c->reg.ctl_id == id && c->reg.ctl_unit == unit) return c;

@@ -14,6 +14,10 @@ class Registry {
 public:
     // The controller a reference names, or null (NULL, stale or forged ref).
     std::shared_ptr<Controller> by_ref(kern_ctl_ref ref) const noexcept;
+    // The same, borrowed: valid only while the caller holds the funnel.  For
+    // the data path (ctl_enqueue*), where copying the shared_ptr would cost
+    // two locked reference-count updates per call for nothing.
+    Controller *find(kern_ctl_ref ref) const noexcept;
     // The controller registered for (id, unit), or null.
     std::shared_ptr<Controller> by_addr(uint32_t id, uint32_t unit) const noexcept;
     // False when the table cannot grow (ENOMEM).

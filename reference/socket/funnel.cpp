@@ -4,52 +4,42 @@
 
 namespace nke::ref {
 
-Funnel &Funnel::get() noexcept {
-    // Constructed on first use.  std::mutex and std::atomic have trivial
-    // destructors here, so a thread that still runs during static
-    // destruction finds a usable funnel.
-    static Funnel f;
-    return f;
-}
+namespace {
+// The calling thread's recursion depth on the funnel (0: not held).  Only
+// the thread itself reads or writes it, so it needs no synchronisation; it
+// is exact because the process has one funnel.  initial-exec and constant
+// initialisation: a plain %fs-relative access, no __tls_get_addr call and
+// no TLS guard.
+[[gnu::tls_model("initial-exec")]] constinit thread_local int t_depth = 0;
+}  // namespace
+
+constinit Funnel Funnel::instance_;
 
 void Funnel::lock() noexcept {
-    const auto me = std::this_thread::get_id();
-    if (owner_.load(std::memory_order_relaxed) == me) {
-        ++depth_;  // we hold mu_, so depth_ is ours
-        return;
-    }
-    mu_.lock();
-    owner_.store(me, std::memory_order_relaxed);
-    depth_ = 1;
+    if (t_depth++ == 0) mu_.lock();  // deeper levels: we already hold mu_
 }
 
 void Funnel::unlock() noexcept {
     assert(held());
-    if (--depth_ > 0) return;
-    owner_.store(std::thread::id{}, std::memory_order_relaxed);
-    mu_.unlock();
+    if (--t_depth == 0) mu_.unlock();
 }
 
-bool Funnel::held() const noexcept {
-    return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
-}
+bool Funnel::held() const noexcept { return t_depth > 0; }
 
-int Funnel::depth() const noexcept { return held() ? depth_ : 0; }
+int Funnel::depth() const noexcept { return t_depth; }
 
 void Funnel::wait(std::condition_variable &cv) noexcept {
     assert(held());
     // Give up every level: the thread that will wake us may need the funnel
     // at any depth of its own, and ours is meaningless while we sleep.
-    const int saved = depth_;
-    depth_ = 0;
-    owner_.store(std::thread::id{}, std::memory_order_relaxed);
+    const int saved = t_depth;
+    t_depth = 0;
     {
         std::unique_lock<std::mutex> lk(mu_, std::adopt_lock);
         cv.wait(lk);
         lk.release();  // keep mu_ locked: we own the funnel again
     }
-    owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-    depth_ = saved;
+    t_depth = saved;
 }
 
 }  // namespace nke::ref

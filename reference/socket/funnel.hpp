@@ -37,17 +37,17 @@
 // harmless; this keeps the state machine in one place (the waiting code).
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <mutex>
-#include <thread>
 
 namespace nke::ref {
 
 class Funnel {
 public:
-    // The one funnel of the process.
-    static Funnel &get() noexcept;
+    // The one funnel of the process.  Inline and constant-initialised: it is
+    // asked for on every KPI call (a dozen times per send or receive), and a
+    // function-local static would cost a guard check each time.
+    static Funnel &get() noexcept { return instance_; }
 
     // Recursive: a thread that already holds the funnel just goes one
     // level deeper.
@@ -65,15 +65,16 @@ public:
     void wait(std::condition_variable &cv) noexcept;
 
 private:
-    Funnel() = default;
+    constexpr Funnel() noexcept = default;
+    // std::mutex has a trivial destructor here, so no destructor is
+    // registered and a thread that still runs during static destruction
+    // finds a usable funnel.
+    static Funnel instance_;
     std::mutex mu_;
-    // The holder's id.  Written only by the holder (under mu_), read by any
-    // thread to decide "is it me?" — a relaxed atomic is enough, because a
-    // thread can only ever see its own id there if it stored it itself.
-    std::atomic<std::thread::id> owner_{};
-    int depth_ = 0;  // guarded by mu_
+    // There is exactly one funnel, so "does this thread hold it, and how
+    // deeply" is a per-thread recursion count (funnel.cpp, t_depth) rather
+    // than an owner id compared with pthread_self() on every lock.
 };
-
 // RAII: hold the funnel for a scope.
 class FunnelGuard {
 public:
