@@ -182,6 +182,11 @@ int ether_demux(ifnet *ifp, mbuf *m, char *frame_header, if_proto **proto) {
     }
     const uint16_t type = static_cast<uint16_t>(h[12] << 8 | h[13]);
     const Table *t = table_of(ifp);
+    // A frame still in dlil_input when the interface's detach completes
+    // finds the table already withdrawn by ether_del_if: no protocol is
+    // attached any more, so the frame is unclaimed (found by the concurrency
+    // property under UBSan).
+    if (t == nullptr) return ENOENT;
     if (type >= kMinType) {
         for (const Entry &e : t->entries) {
             if (e.kind == Kind::type && (type & e.type_mask) == e.type_value) {
