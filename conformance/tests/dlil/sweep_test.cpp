@@ -38,12 +38,13 @@ NKE_TEST(DlilSweep, ProtocolAttach, "DLIL-PROTO-007", "HARN-FAIL-004") {
     EXPECT_EQ(p.received(), 1u);
 }
 
-NKE_TEST(DlilSweep, InterfaceFilterAttach, "DLIL-FLT-008", "HARN-FAIL-004") {
-    NKE_REQUIRE_HOOK(fail_alloc);
-    Driver d("swp");
-    ASSERT_EQ(d.attach(), 0);
-    IfFilter f("f");
-    const uint64_t n = alloc_sweep([&] { return f.attach(d); },
+namespace {
+// Either kind of filter (IfFilter on a Driver, PrFilter on a Proto): a
+// successful attach is undone, and a failed one must not have called
+// filter_detach.
+template <class Filter, class Target>
+void sweep_filter_attach(Filter &f, Target &on) {
+    const uint64_t n = alloc_sweep([&] { return f.attach(on); },
                                    [&] {
                                        EXPECT_EQ(f.detach(), 0);
                                        f.detach_calls.store(0);
@@ -51,6 +52,15 @@ NKE_TEST(DlilSweep, InterfaceFilterAttach, "DLIL-FLT-008", "HARN-FAIL-004") {
                                    {ENOBUFS});
     EXPECT_GE(n, 2u) << "no allocation of the call reached the failure point (HARN-FAIL-001)";
     EXPECT_EQ(f.detach_calls.load(), 0) << "filter_detach of a filter that was never attached";
+}
+}  // namespace
+
+NKE_TEST(DlilSweep, InterfaceFilterAttach, "DLIL-FLT-008", "HARN-FAIL-004") {
+    NKE_REQUIRE_HOOK(fail_alloc);
+    Driver d("swp");
+    ASSERT_EQ(d.attach(), 0);
+    IfFilter f("f");
+    sweep_filter_attach(f, d);
 }
 
 NKE_TEST(DlilSweep, ProtocolFilterAttach, "DLIL-FLT-008", "HARN-FAIL-004") {
@@ -61,14 +71,7 @@ NKE_TEST(DlilSweep, ProtocolFilterAttach, "DLIL-FLT-008", "HARN-FAIL-004") {
     p.etype2(kTypeA);
     ASSERT_EQ(p.attach(d), 0);
     PrFilter f("f");
-    const uint64_t n = alloc_sweep([&] { return f.attach(p); },
-                                   [&] {
-                                       EXPECT_EQ(f.detach(), 0);
-                                       f.detach_calls.store(0);
-                                   },
-                                   {ENOBUFS});
-    EXPECT_GE(n, 2u) << "no allocation of the call reached the failure point (HARN-FAIL-001)";
-    EXPECT_EQ(f.detach_calls.load(), 0) << "filter_detach of a filter that was never attached";
+    sweep_filter_attach(f, p);
 }
 
 NKE_TEST(DlilSweep, FamilyRegistration, "DLIL-FAM-005", "HARN-FAIL-004") {
