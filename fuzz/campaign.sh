@@ -19,6 +19,8 @@
 #       --minimize-only    only that, no fuzzing (implies --minimize-corpus)
 #       --rss MB           -rss_limit_mb (default 2560)
 #       --timeout S        per-input -timeout (default 25; reproduce with 65)
+#   -X, --flag FLAG        one more libFuzzer flag, after the target's .options
+#                          (repeatable; e.g. -X -use_value_profile=1)
 #
 # Never mutates a checked-in corpus as the first directory of a fuzzing run:
 # new inputs go to <work>/<target>/new, and are merged into corpus/ afterwards
@@ -41,9 +43,10 @@ minimize_corpus=0
 seeds=1
 rss=2560
 timeout=25
+flags=()
 targets=()
 
-usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -59,6 +62,7 @@ while [[ $# -gt 0 ]]; do
     --minimize-only) minimize_corpus=1; budget=0; shift ;;
     --rss) rss=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
+    -X|--flag) flags+=("$2"); shift 2 ;;
     -h|--help) usage ;;
     -*) echo "campaign: unknown option $1" >&2; usage ;;
     *) targets+=("$1"); shift ;;
@@ -119,13 +123,23 @@ for t in "${targets[@]}"; do
   fi
   corpus_before=$(find "${src}/corpus" -type f ! -name '.*' 2>/dev/null | wc -l)
 
-  args=(-max_total_time="${budget}" -timeout="${timeout}" -rss_limit_mb="${rss}"
-        -use_value_profile=1 -print_final_stats=1 -artifact_prefix="${tw}/crashes/")
-  [[ -f "${src}/${t}.dict" ]] && args+=(-dict="${src}/${t}.dict")
+  args=(-max_total_time="${budget}" -print_final_stats=1 -artifact_prefix="${tw}/crashes/")
+  # The target's .options ([libfuzzer] section, as OSS-Fuzz reads it): every
+  # key becomes a flag, the dictionary path relative to the target folder;
+  # timeout and rss_limit_mb come from this script's options.
   if [[ -f "${src}/${t}.options" ]]; then
-    ml=$(sed -n 's/^max_len *= *\([0-9]*\).*/\1/p' "${src}/${t}.options")
-    [[ -n "${ml}" ]] && args+=(-max_len="${ml}")
+    while IFS='=' read -r key value; do
+      case ${key} in
+        dict) args+=(-dict="${src}/${value}") ;;
+        timeout|rss_limit_mb) ;;
+        *) args+=(-"${key}"="${value}") ;;
+      esac
+    done < <(awk '/^\[/ { sec = $0; next } sec == "[libfuzzer]" && /=/ && !/^[ \t]*[#;]/ {
+                    gsub(/[ \t]/, ""); print }' "${src}/${t}.options")
+  elif [[ -f "${src}/${t}.dict" ]]; then
+    args+=(-dict="${src}/${t}.dict")
   fi
+  args+=(-timeout="${timeout}" -rss_limit_mb="${rss}" "${flags[@]}")
   if [[ "${jobs}" -gt 1 ]]; then
     args+=(-fork="${jobs}")
   fi

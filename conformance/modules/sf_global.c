@@ -2,47 +2,9 @@
  * socket of probe->target_pr and counts sf_socreate, sf_sofree and sf_sosend
  * in the probe.  Its stop routine unregisters it, and refuses to stop while
  * the stack says it is still in use. */
-#include <errno.h>
+#include "sf_probe_hooks.h"
 
-#include "dom_probe.h"
-
-static struct nke_mod_probe *g_probe;
-
-static void bump(int *counter) { __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }
-
-static int g_socreate(struct socket *so, struct protosw *pr, struct kextcb *kp) {
-    (void)so;
-    (void)pr;
-    (void)kp;
-    bump(&g_probe->creates);
-    return 0;
-}
-
-static int g_sofree(struct socket *so, struct kextcb *kp) {
-    (void)so;
-    (void)kp;
-    bump(&g_probe->frees);
-    return 0;
-}
-
-static int g_sosend(struct socket *so, struct nke_sockaddr **a, struct uio **u, struct mbuf **top,
-                    struct mbuf **control, int *flags, struct kextcb *kp) {
-    (void)so;
-    (void)a;
-    (void)u;
-    (void)top;
-    (void)control;
-    (void)flags;
-    (void)kp;
-    bump(&g_probe->sends);
-    return 0;
-}
-
-static struct sockif g_soif = {
-    .sf_socreate = g_socreate,
-    .sf_sofree = g_sofree,
-    .sf_sosend = g_sosend,
-};
+static struct sockif g_soif = SF_PROBE_SOCKIF;
 
 static struct sockutil g_sout;
 

@@ -1,47 +1,9 @@
 /* A programmatic socket filter for the sockfilter tests: registered without
  * NFD_GLOBAL under probe->handle, reached with setsockopt(SO_NKE); it counts
  * sf_socreate, sf_sofree and sf_sosend in the probe. */
-#include <errno.h>
+#include "sf_probe_hooks.h"
 
-#include "dom_probe.h"
-
-static struct nke_mod_probe *g_probe;
-
-static void bump(int *counter) { __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }
-
-static int p_socreate(struct socket *so, struct protosw *pr, struct kextcb *kp) {
-    (void)so;
-    (void)pr;
-    (void)kp;
-    bump(&g_probe->creates);
-    return 0;
-}
-
-static int p_sofree(struct socket *so, struct kextcb *kp) {
-    (void)so;
-    (void)kp;
-    bump(&g_probe->frees);
-    return 0;
-}
-
-static int p_sosend(struct socket *so, struct nke_sockaddr **a, struct uio **u, struct mbuf **top,
-                    struct mbuf **control, int *flags, struct kextcb *kp) {
-    (void)so;
-    (void)a;
-    (void)u;
-    (void)top;
-    (void)control;
-    (void)flags;
-    (void)kp;
-    bump(&g_probe->sends);
-    return 0;
-}
-
-static struct sockif p_soif = {
-    .sf_socreate = p_socreate,
-    .sf_sofree = p_sofree,
-    .sf_sosend = p_sosend,
-};
+static struct sockif p_soif = SF_PROBE_SOCKIF;
 
 static struct NFDescriptor p_nfd = {
     .nf_handle = 0x73667031, /* 'sfp1' */
