@@ -21,18 +21,21 @@ namespace callback_detail {
 // The owning module's half of a scope: counts the call in flight.
 void owner_enter(Module *owner) noexcept;
 void owner_leave(Module *owner) noexcept;
+// Entering and leaving a scope, for CallbackScope and the DLIL's OwnerScope.
+inline void enter(Module *owner) noexcept {
+    ++t_depth;
+    if (owner) owner_enter(owner);
+}
+inline void leave(Module *owner) noexcept {
+    if (owner) owner_leave(owner);
+    --t_depth;
+}
 }  // namespace callback_detail
 
 class CallbackScope {
 public:
-    explicit CallbackScope(Module *owner) noexcept : owner_(owner) {
-        ++callback_detail::t_depth;
-        if (owner_) callback_detail::owner_enter(owner_);
-    }
-    ~CallbackScope() {
-        if (owner_) callback_detail::owner_leave(owner_);
-        --callback_detail::t_depth;
-    }
+    explicit CallbackScope(Module *owner) noexcept : owner_(owner) { callback_detail::enter(owner_); }
+    ~CallbackScope() { callback_detail::leave(owner_); }
     CallbackScope(const CallbackScope &) = delete;
     CallbackScope &operator=(const CallbackScope &) = delete;
 

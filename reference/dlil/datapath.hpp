@@ -23,16 +23,10 @@ namespace nke::ref::dlil {
 class OwnerScope {
 public:
     explicit OwnerScope(Module *owner) noexcept : owner_(owner) {
-        if (owner_) {
-            ++callback_detail::t_depth;
-            callback_detail::owner_enter(owner_);
-        }
+        if (owner_) callback_detail::enter(owner_);
     }
     ~OwnerScope() {
-        if (owner_) {
-            callback_detail::owner_leave(owner_);
-            --callback_detail::t_depth;
-        }
+        if (owner_) callback_detail::leave(owner_);
     }
     OwnerScope(const OwnerScope &) = delete;
     OwnerScope &operator=(const OwnerScope &) = delete;

@@ -188,6 +188,10 @@ struct Filter final : Registration, Retired {
     uint64_t references() const noexcept override { return 0; }
     void reap() noexcept override;
     void finish() noexcept override;
+    // The filter has an inbound callback (of its kind).
+    bool has_input() const noexcept {
+        return is_if ? ifl.filter_if_input != nullptr : prl.filter_dl_input != nullptr;
+    }
     // Detached: readers that still hold it must not call it any more.
     void kill() noexcept {
         input_fast.store(false, std::memory_order_release);

@@ -47,8 +47,7 @@ int link_locked(Filter *f, std::vector<Filter *> &list, Published<Filter> &pub, 
     f->id = s.next_filter++;
     // The owner is read by the data path (CallbackScope): set it first.
     registration_add(*f, {addrs[0], addrs[1], addrs[2], addrs[3], addrs[4], addrs[5]});
-    const bool has_input = f->is_if ? f->ifl.filter_if_input != nullptr : f->prl.filter_dl_input != nullptr;
-    f->input_fast.store(has_input && f->owner() == nullptr, std::memory_order_relaxed);  // published below
+    f->input_fast.store(f->has_input() && f->owner() == nullptr, std::memory_order_relaxed);  // published below
     list.swap(next_list);
     s.filters_master.push_back(f);
     pub.publish(std::move(list_snap));

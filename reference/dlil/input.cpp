@@ -42,61 +42,54 @@ Verdict judge(int rc, mbuf *&m, ifnet *seen, ifnet *expected) noexcept {
     }
 }
 
-}  // namespace
-
-void input_from_proto_filters(Iface *i, Proto *p, mbuf *m, char *frame, size_t from,
-                              int sync_ok) noexcept {
-    ifnet *ifp = i->ifp;
-    const std::vector<Filter *> &list = p->filters.get();
+// The inbound walk shared by both kinds of filter: tail to head from `from`;
+// `call(f, seen)` runs one filter's input callback.  True: the frame goes on
+// (m and frame as the filters left them); false: a filter took it, or it was
+// dropped and counted.
+template <class Call>
+[[gnu::always_inline]] inline bool walk_input_filters(const std::vector<Filter *> &list, size_t from, ifnet *ifp,
+                                                      mbuf *&m, Call call) noexcept {
     if (from > list.size()) from = list.size();
     for (size_t k = from; k-- > 0;) {
         Filter *f = list[k];
-        const auto fn = f->prl.filter_dl_input;  // immutable once published
         ifnet *seen = ifp;
         int rc;
         if (f->input_fast.load(std::memory_order_acquire)) [[likely]] {
-            rc = fn(f->prl.cookie, &m, &frame, &seen);
+            rc = call(*f, seen);
         } else {
-            if (!fn || f->dead.load(std::memory_order_acquire)) continue;
+            if (!f->has_input() || f->dead.load(std::memory_order_acquire)) continue;
             OwnerScope scope(f->owner());
-            rc = fn(f->prl.cookie, &m, &frame, &seen);
+            rc = call(*f, seen);
         }
         // The usual verdict, decided without judge(): go on with the packet.
         if (rc == 0 && m != nullptr && seen == ifp) [[likely]] continue;
         switch (judge(rc, m, seen, ifp)) {
         case Verdict::go_on: break;
-        case Verdict::consumed: return;
-        case Verdict::dropped: bump(ifp->if_data.ifi_iqdrops); return;
+        case Verdict::consumed: return false;
+        case Verdict::dropped: bump(ifp->if_data.ifi_iqdrops); return false;
         }
     }
+    return true;
+}
+
+}  // namespace
+
+void input_from_proto_filters(Iface *i, Proto *p, mbuf *m, char *frame, size_t from,
+                              int sync_ok) noexcept {
+    const bool go_on = walk_input_filters(p->filters.get(), from, i->ifp, m, [&](Filter &f, ifnet *&seen) {
+        return f.prl.filter_dl_input(f.prl.cookie, &m, &frame, &seen);
+    });
+    if (!go_on) return;
     if (m->m_flags & M_PKTHDR) m->m_pkthdr.header = frame;
     deliver(i, p, m, frame, sync_ok);
 }
 
 void input_from_if_filters(Iface *i, mbuf *m, char *frame, size_t from, int sync_ok) noexcept {
     ifnet *ifp = i->ifp;
-    const std::vector<Filter *> &list = i->filters.get();
-    if (from > list.size()) from = list.size();
-    for (size_t k = from; k-- > 0;) {
-        Filter *f = list[k];
-        const auto fn = f->ifl.filter_if_input;  // immutable once published
-        ifnet *seen = ifp;
-        int rc;
-        if (f->input_fast.load(std::memory_order_acquire)) [[likely]] {
-            rc = fn(f->ifl.cookie, &seen, &m, &frame);
-        } else {
-            if (!fn || f->dead.load(std::memory_order_acquire)) continue;
-            OwnerScope scope(f->owner());
-            rc = fn(f->ifl.cookie, &seen, &m, &frame);
-        }
-        // The usual verdict, decided without judge(): go on with the packet.
-        if (rc == 0 && m != nullptr && seen == ifp) [[likely]] continue;
-        switch (judge(rc, m, seen, ifp)) {
-        case Verdict::go_on: break;
-        case Verdict::consumed: return;
-        case Verdict::dropped: bump(ifp->if_data.ifi_iqdrops); return;
-        }
-    }
+    const bool go_on = walk_input_filters(i->filters.get(), from, ifp, m, [&](Filter &f, ifnet *&seen) {
+        return f.ifl.filter_if_input(f.ifl.cookie, &seen, &m, &frame);
+    });
+    if (!go_on) return;
     if (m->m_flags & M_PKTHDR) m->m_pkthdr.header = frame;
 
     // Demux.  A built-in family's demux is stack code; a module's runs in

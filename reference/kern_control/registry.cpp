@@ -20,20 +20,22 @@ kern_ctl_ref Registry::next_ref() noexcept {
     return reinterpret_cast<kern_ctl_ref>(kRefTag | static_cast<uintptr_t>(serial_));
 }
 
-std::shared_ptr<Controller> Registry::by_ref(kern_ctl_ref ref) const noexcept {
+const std::shared_ptr<Controller> *Registry::slot_of(kern_ctl_ref ref) const noexcept {
     if (ref == nullptr) return nullptr;
     for (const auto &c : list_) {
-        if (c->ref == ref) return c;
+        if (c->ref == ref) return &c;
     }
     return nullptr;
 }
 
+std::shared_ptr<Controller> Registry::by_ref(kern_ctl_ref ref) const noexcept {
+    const std::shared_ptr<Controller> *c = slot_of(ref);
+    return c ? *c : nullptr;
+}
+
 Controller *Registry::find(kern_ctl_ref ref) const noexcept {
-    if (ref == nullptr) return nullptr;
-    for (const auto &c : list_) {
-        if (c->ref == ref) return c.get();
-    }
-    return nullptr;
+    const std::shared_ptr<Controller> *c = slot_of(ref);
+    return c ? c->get() : nullptr;
 }
 
 std::shared_ptr<Controller> Registry::by_addr(uint32_t id, uint32_t unit) const noexcept {

@@ -29,6 +29,8 @@ public:
     kern_ctl_ref next_ref() noexcept;
 
 private:
+    // The entry `ref` names in list_, or null.
+    const std::shared_ptr<Controller> *slot_of(kern_ctl_ref ref) const noexcept;
     std::vector<std::shared_ptr<Controller>> list_;
     uint64_t serial_ = 0;
 };
