@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -125,7 +126,7 @@ void enter_slow(ThreadState &t) noexcept {
     }
     if (t.slot) {
         // Same announcement as the inline fast path (epoch.hpp).
-        const uint64_t e = g_epoch.load(std::memory_order_relaxed);
+        const uint64_t e = g_epoch.load(std::memory_order_acquire);  // see epoch.hpp
         if (g_membarrier) {
             t.slot->epoch.store(e, std::memory_order_relaxed);
             std::atomic_signal_fence(std::memory_order_seq_cst);  // see heavy_barrier
@@ -165,9 +166,15 @@ bool pending_upto(uint64_t epoch) noexcept {
 
 void reclaim() noexcept {
     if (g_pending.load(std::memory_order_acquire) == 0) return;
+    // The scan below only vouches for what was retired before it began: a
+    // reader may enter after the scan has passed its slot, load a snapshot
+    // that a writer then retires, and still hold it when we take the queue.
+    // Whatever was retired at or before `scanned` was unlinked before the
+    // scan, so any reader still holding it is visible to the scan.
+    const uint64_t scanned = g_epoch.load(std::memory_order_seq_cst);
     // Readers on this thread count too (a reclaim from inside a section).
     const uint64_t mine = t_state.slot ? t_state.slot->epoch.load(std::memory_order_relaxed) : 0;
-    uint64_t oldest = min_active();
+    uint64_t oldest = std::min(min_active(), scanned);
     if (mine != 0 && mine < oldest) oldest = mine;
     Retired *due = nullptr;
     {

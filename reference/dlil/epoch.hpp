@@ -90,7 +90,10 @@ public:
         // The store must be ordered before the snapshot loads that follow it
         // (they are seq_cst too): then a writer either sees this reader or the
         // reader sees the writer's new snapshot.
-        const uint64_t e = epoch_detail::g_epoch.load(std::memory_order_relaxed);
+        // Acquire: a reader that sees the epoch a retire() produced also
+        // sees the snapshot that writer published before it, so reclaim()
+        // may free what was retired at or before this epoch.
+        const uint64_t e = epoch_detail::g_epoch.load(std::memory_order_acquire);
         if (epoch_detail::g_membarrier) {
             t.slot->epoch.store(e, std::memory_order_relaxed);
             std::atomic_signal_fence(std::memory_order_seq_cst);  // see heavy_barrier
