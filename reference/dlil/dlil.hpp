@@ -136,6 +136,11 @@ struct Iface final : Registration, Retired {
     // interface and will complete its detach itself before it returns
     // (DLIL-PROTO-014); nobody else may.  State::mu.
     bool completer = false;
+    // Protocols taken off this interface whose family module's del_proto has
+    // not returned yet (linked through Proto::leaving_next; no allocation, a
+    // detach cannot fail).  Their demux descriptors are still registered, so
+    // an attach waits for them (CONC-THREAD-001).  State::mu.
+    Proto *leaving = nullptr;
     net_event_data ident{};                  // copied at attach, for events after detach
 
     const char *kind() const noexcept override { return "interface"; }
@@ -158,6 +163,7 @@ struct Proto final : if_proto, Registration, Retired {
     std::atomic<bool> dead{false};
     bool ready = false;  // add_proto succeeded and it is published; State::mu
     bool foreign_to_iface = false;
+    Proto *leaving_next = nullptr;  // Iface::leaving; State::mu
 
     const char *kind() const noexcept override { return "attached protocol"; }
     uint64_t references() const noexcept override { return 0; }

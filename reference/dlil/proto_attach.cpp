@@ -33,6 +33,15 @@ bool take_if_detach_locked(Iface *i) noexcept {
 
 namespace {
 
+void unlink_leaving_locked(Iface *i, const Proto *p) noexcept {
+    for (Proto **pp = &i->leaving; *pp != nullptr; pp = &(*pp)->leaving_next) {
+        if (*pp == p) {
+            *pp = p->leaving_next;
+            return;
+        }
+    }
+}
+
 uint32_t ready_count_locked(const Iface *i) {
     uint32_t n = 0;
     for (const Proto *p : i->protos_master) n += p->ready ? 1 : 0;
@@ -64,6 +73,15 @@ int attach_protocol(dlil_proto_reg_str *reg, unsigned long *dl_tag) noexcept {
             // callback).
             if (!o->ready && can_wait()) pending = true;
             else return EEXIST;
+        }
+        // A detach still in del_proto has not returned and its descriptors
+        // are still in the family module, where ours could collide with them
+        // (EADDRINUSE, which no serial order explains when the family is the
+        // same): wait for it.  Unable to wait, answer as if this attach came
+        // first for the same family.
+        for (const Proto *o = i->leaving; o != nullptr; o = o->leaving_next) {
+            if (can_wait()) pending = true;
+            else if (o->protocol_family == reg->protocol_family) return EEXIST;
         }
         if (pending) {
             lk.unlock();
@@ -212,6 +230,8 @@ int detach_protocol(unsigned long tag) noexcept {
         // detach of its last other protocol must not complete (and free) it
         // meanwhile (it was a heap-use-after-free).
         ++i->busy;
+        p->leaving_next = i->leaving;
+        i->leaving = p;
         last = i->state == IfState::detaching && i->protos_master.empty();
         if (last) i->completer = true;
     }
@@ -221,11 +241,11 @@ int detach_protocol(unsigned long tag) noexcept {
     }
     for (Filter *f : filters) retire(f);
     const uint32_t pf = p->protocol_family;
-    retire(p);
     post_proto_event(KEV_DL_PROTO_DETACHED, i->ident, pf, remaining);
     {
         std::unique_lock lk(s.mu);
         --i->busy;
+        unlink_leaving_locked(i, p);
         if (last) {
             // This was the last protocol: complete the interface detach here
             // (DLIL-PROTO-014), once the threads still using it (an if_detach
@@ -239,6 +259,7 @@ int detach_protocol(unsigned long tag) noexcept {
         }
         complete = take_if_detach_locked(i);
     }
+    retire(p);  // only now: Iface::leaving no longer reaches it
     if (complete) complete_if_detach(i, true);
     quiesce();
     return 0;

@@ -1,6 +1,9 @@
 // spec/dlil.md — concurrency: driver threads and attach/detach at once.
 #include "dl_util.hpp"
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 using namespace dltest;
@@ -159,4 +162,107 @@ NKE_TEST(DlilConc, ConcurrentAttachesKeepEveryInterface, "DLIL-CONC-001", "DLIL-
     b.join();
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(p.received(), 2000u);
+}
+
+namespace {
+
+// A family module that, like the Ethernet one (DLIL-ETHER-012), refuses a
+// protocol whose registration collides with one it still holds, and that
+// can hold a del_proto until the test releases it.  Its state is static
+// because the module's entry points are plain function pointers.
+struct HoldingFamily {
+    static inline std::mutex mu;
+    static inline std::condition_variable cv;
+    static inline int live = 0;         // add_proto'd and not yet del_proto'd
+    static inline bool hold = false;    // del_proto waits while set
+    static inline bool in_del = false;  // a del_proto is waiting
+    static inline int refusals = 0;
+
+    static dlil_ifmod_reg_str reg() {
+        dlil_ifmod_reg_str r = CustomFamily::reg();
+        r.add_proto = [](ddesc_head_str *, if_proto *, unsigned long) -> int {
+            std::lock_guard lk(mu);
+            if (live > 0) {
+                ++refusals;
+                return EADDRINUSE;
+            }
+            ++live;
+            return 0;
+        };
+        r.del_proto = [](if_proto *, unsigned long) -> int {
+            std::unique_lock lk(mu);
+            in_del = true;
+            cv.notify_all();
+            cv.wait_for(lk, std::chrono::seconds(20), [] { return !hold; });
+            --live;
+            return 0;
+        };
+        return r;
+    }
+};
+
+}  // namespace
+
+NKE_TIMEOUT(DlilConc, AttachRacingDetachOfTheSameFamilyIsSerial, 60);
+NKE_TEST(DlilConc, AttachRacingDetachOfTheSameFamilyIsSerial, "CONC-THREAD-001", "DLIL-PROTO-005") {
+    // While a detach of family A is still inside the family module's
+    // del_proto, another thread attaches family A to the same interface.  In
+    // a serial order the attach comes either before the detach (EEXIST) or
+    // after it (0).  An implementation that lets the attach reach the module
+    // before del_proto has returned makes the module see two registrations
+    // at once (EADDRINUSE here), which no serial order explains.  Found by
+    // ConcurrencyProps.DlilAndModulesAreLinearizable with the Ethernet family.
+    const uint32_t family = next_family();
+    CustomFamily::reset();
+    dlil_ifmod_reg_str r = HoldingFamily::reg();
+    ASSERT_EQ(dlil_reg_if_modules(family, &r), 0);
+    {
+        Driver d("hld", family);
+        ASSERT_EQ(d.attach(), 0);
+        Proto first("first", kPfA), second("second", kPfA);
+        ASSERT_EQ(first.attach(d), 0);
+        {
+            std::lock_guard lk(HoldingFamily::mu);
+            HoldingFamily::hold = true;
+            HoldingFamily::in_del = false;
+            HoldingFamily::refusals = 0;
+        }
+        int detach_rc = -1, attach_rc = -1;
+        std::thread detacher([&] { detach_rc = first.detach(); });
+        bool entered = false;
+        {
+            std::unique_lock lk(HoldingFamily::mu);
+            entered = HoldingFamily::cv.wait_for(lk, std::chrono::seconds(10),
+                                                 [] { return HoldingFamily::in_del; });
+        }
+        EXPECT_TRUE(entered) << "dlil_detach_protocol never called the family module's del_proto";
+        std::thread attacher;
+        if (entered) {
+            attacher = std::thread([&] { attach_rc = second.attach(d); });
+            // Time for the attach to reach the module if the implementation
+            // lets it; a correct one answers EEXIST now or waits for the
+            // detach.  Not a timing assertion: a slow machine can only make a
+            // broken implementation pass, never a correct one fail.
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        {
+            std::lock_guard lk(HoldingFamily::mu);
+            HoldingFamily::hold = false;
+        }
+        HoldingFamily::cv.notify_all();
+        detacher.join();
+        if (attacher.joinable()) attacher.join();
+        if (!entered) return;
+        EXPECT_EQ(detach_rc, 0);
+        EXPECT_TRUE(attach_rc == 0 || attach_rc == EEXIST)
+            << "attach racing the detach of the same family returned " << attach_rc
+            << " (0 or EEXIST expected)";
+        EXPECT_EQ(HoldingFamily::refusals, 0)
+            << "the family module saw the attach while its del_proto still ran";
+        if (attach_rc == 0) {
+            EXPECT_EQ(second.detach(), 0);
+        }
+        EXPECT_EQ(d.detach(), 0);
+    }
+    EXPECT_EQ(dlil_dereg_if_modules(family), 0);
 }
